@@ -1,0 +1,1 @@
+"""Rule and knowledge data for healthclaims (installed as analyzer.data)."""
