@@ -1,0 +1,253 @@
+"""The ``healthclaims`` command line.
+
+Exit codes: 0 no finding at or above --fail-on; 1 such a finding exists;
+2 usage, input or pattern errors (an unreadable input still lets the other
+inputs be scanned and reported).
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+from .errors import HealthClaimsError, problem
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Flag unsupported health claims in supplement marketing, with cited counter-evidence.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="List the claim rules, or test them against their examples.", no_args_is_help=False)
+patterns_app = typer.Typer(help="Work with pattern packs (lexicons, rules, context, evidence).", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+app.add_typer(patterns_app, name="patterns")
+
+
+class OutputFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, enum.Enum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    none = "none"
+
+
+PatternsOption = typer.Option(
+    None, "--patterns", "-p", help="Extra pattern directory (repeatable); extends or overrides built-ins by id."
+)
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def reports_errors(func):
+    """Turn a HealthClaimsError into its coded messages on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except HealthClaimsError as exc:
+            for prob in exc.problems:
+                _err(prob.format())
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def _pack(patterns: Optional[List[Path]]):
+    from .patterns import cached_pack
+
+    return cached_pack(tuple(str(p) for p in patterns or ()))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"healthclaims {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_callback(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """healthclaims: rule-based detection of unsupported health claims."""
+
+
+@app.command()
+@reports_errors
+def scan(
+    paths: List[str] = typer.Argument(..., help="Files, directories (recursive) or - for stdin."),
+    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "--output-format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
+    fail_on: FailOn = typer.Option(FailOn.low, "--fail-on", help="Exit 1 when a finding at or above this severity exists."),
+    patterns: Optional[List[Path]] = PatternsOption,
+    id_field: str = typer.Option("id", "--id-field", help="JSONL field holding the post id."),
+    text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the post text."),
+    color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Force colour on or off (default: on for a terminal, off with NO_COLOR)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings only, no summary line when there are none."),
+) -> None:
+    """Scan text, Markdown, HTML and JSONL posts for health claims."""
+    from .renderers import json as json_renderer
+    from .renderers import text as text_renderer
+    from .scan import failing, scan_paths
+
+    _pack(patterns)  # validate pattern packs before reading any input
+    results = scan_paths(paths, tuple(str(p) for p in patterns or ()), id_field, text_field)
+    for result in results:
+        for prob in result.document.problems:
+            _err(prob.format() if prob.code != "HC106" else prob.format().replace(": error ", ": warning "))
+    stream = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        if output_format is OutputFormat.json:
+            json_renderer.render(results, stream)
+        else:
+            colour = text_renderer.use_colour(stream, color)
+            text_renderer.render(results, stream, colour=colour, quiet=quiet)
+    finally:
+        if output:
+            stream.close()
+    if any(r.document.status == "error" for r in results):
+        raise typer.Exit(2)
+    raise typer.Exit(1 if failing(results, fail_on.value) else 0)
+
+
+@rules_app.callback(invoke_without_command=True)
+@reports_errors
+def rules_list(
+    ctx: typer.Context,
+    patterns: Optional[List[Path]] = PatternsOption,
+) -> None:
+    """List the claim rules (id, category, severity, message)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    pack = _pack(patterns)
+    for rule in pack.active_rules():
+        typer.echo(f"{rule.id:<20} {rule.category:<16} {rule.severity:<6} {rule.message}")
+
+
+@rules_app.command("test")
+@reports_errors
+def rules_test(patterns: Optional[List[Path]] = PatternsOption) -> None:
+    """Run every rule against its own match / no_match examples."""
+    from .rulecheck import check_examples
+
+    pack = _pack(patterns)
+    total, failures = check_examples(pack, tuple(str(p) for p in patterns or ()))
+    for f in failures:
+        _err(f.describe())
+    typer.echo(f"{total - len(failures)} passed, {len(failures)} failed")
+    raise typer.Exit(1 if failures else 0)
+
+
+@app.command()
+@reports_errors
+def explain(
+    rule_id: str = typer.Argument(..., help="A rule id from 'healthclaims rules'."),
+    patterns: Optional[List[Path]] = PatternsOption,
+) -> None:
+    """Show a rule: what it flags, its basis, how to fix the text, examples and evidence."""
+    pack = _pack(patterns)
+    rule = pack.rules.get(rule_id)
+    if rule is None:
+        raise HealthClaimsError(problem("HC301", id=rule_id))
+    out = [
+        f"{rule.id}  ({rule.category}, severity {rule.severity})",
+        "",
+        rule.message,
+        "",
+        f"Basis: {rule.basis['authority']}",
+        f"  {' '.join(rule.basis['summary'].split())}",
+    ]
+    if rule.basis.get("url"):
+        out.append(f"  {rule.basis['url']}")
+    out += ["", f"How to fix: {' '.join(rule.fix.split())}", "", "Flags:"]
+    out += [f"  + {t}" for t in rule.examples["match"]]
+    out += ["Does not flag:"] + [f"  - {t}" for t in rule.examples["no_match"]]
+    fallback = [e for e in pack.evidence.values() if rule.category in e.categories and not e.substances and not e.targets]
+    if fallback:
+        out += ["", "Counter-evidence (category level; findings add substance- and condition-specific entries):"]
+        for e in sorted(fallback, key=lambda x: x.id):
+            out.append(f"  [{e.verdict}] {e.summary}")
+            out += [f"    - {s['title']} ({s['publisher']}{', ' + str(s['year']) if s.get('year') else ''}) {s['url']}" for s in e.sources]
+    typer.echo("\n".join(out))
+
+
+@patterns_app.command("validate")
+@reports_errors
+def patterns_validate(
+    dirs: Optional[List[Path]] = typer.Argument(None, help="Pattern directories to check with the built-ins (default: built-ins only)."),
+) -> None:
+    """Validate pattern files against their JSON Schemas and check cross-references."""
+    from .patterns import load_pack
+
+    pack = load_pack([str(d) for d in dirs or ()])
+    counts = {
+        "substances": len(pack.ids("SUBSTANCE")),
+        "conditions": len(pack.ids("CONDITION")),
+        "effects": len(pack.ids("EFFECT")),
+        "rules": len(pack.active_rules()),
+        "context triggers": len(pack.triggers),
+        "evidence entries": len(pack.evidence),
+    }
+    typer.echo("ok: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@app.command("eval")
+@reports_errors
+def eval_command(
+    file: Path = typer.Argument(..., help="Labelled JSONL: text, label (1/0), optional type."),
+    show_errors: bool = typer.Option(False, "--show-errors", help="List misses and false flags."),
+    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+    patterns: Optional[List[Path]] = PatternsOption,
+) -> None:
+    """Measure precision, recall and F1 on labelled sentences, overall and per category."""
+    from .evaluate import evaluate, format_table, load_labelled
+
+    _pack(patterns)
+    if not file.is_file():
+        raise HealthClaimsError(problem("HC107", str(file)))
+    result = evaluate(load_labelled(file), tuple(str(p) for p in patterns or ()))
+    if output_format is OutputFormat.json:
+        if not show_errors:
+            result = {k: v for k, v in result.items() if k not in ("misses", "false_flags")}
+        typer.echo(json.dumps(result, indent=2, sort_keys=True))
+        return
+    typer.echo(format_table(result))
+    if show_errors:
+        typer.echo(f"\nMisses ({len(result['misses'])}):")
+        for m in result["misses"]:
+            why = f"  [{'; '.join(m['suppressed_by'])}]" if m["suppressed_by"] else ""
+            typer.echo(f"  {m['line']}: ({m['category']}) {m['text']}{why}")
+        typer.echo(f"\nFalse flags ({len(result['false_flags'])}):")
+        for m in result["false_flags"]:
+            typer.echo(f"  {m['line']}: {','.join(m['flagged'])}: {m['text']}")
+
+
+def main() -> None:
+    """Console entry point: no traceback reaches the user."""
+    try:
+        app()
+    except HealthClaimsError as exc:
+        for prob in exc.problems:
+            _err(prob.format())
+        sys.exit(2)
+    except KeyboardInterrupt:
+        _err("healthclaims: interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last line of defence
+        _err(f"healthclaims: internal error: {type(exc).__name__}: {exc}. Please report this with the command you ran.")
+        sys.exit(2)

@@ -1,0 +1,96 @@
+"""ConText-style context for claim candidates, with triggers written for marketing copy.
+
+Triggers are data (``patterns/context/*.yaml``): a phrase list, a category, a
+direction and an optional maximum scope in tokens. A trigger modifies a claim
+when the claim lies in its scope. Scopes stop at the sentence edge and at
+TERMINATE triggers ("but", "however", "still") unless the trigger ignores
+them. PSEUDO triggers ("no doubt", "not only", "safe to assume") cancel any
+other trigger they overlap, so they never count as cues.
+
+Categories that suppress a claim: NEGATED, DEBUNKED, REPORTED, DISCLAIMER,
+ADVICE, RISK, HYPOTHETICAL, QUESTION. HEDGE does not suppress: it marks the
+finding as hedged, because regulators read "may help" as the same claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from .patterns import PatternPack, Trigger
+
+SUPPRESSING = frozenset(
+    {"NEGATED", "DEBUNKED", "REPORTED", "DISCLAIMER", "ADVICE", "RISK", "HYPOTHETICAL", "QUESTION"}
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    trigger: Trigger
+    start: int
+    end: int
+
+
+class ContextMatcher:
+    def __init__(self, vocab, pack: PatternPack, make_doc):
+        self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        self.triggers = dict(pack.triggers)
+        for trig in self.triggers.values():
+            self.matcher.add(trig.id, list(make_doc.pipe(trig.phrases)))
+        self.strings = vocab.strings
+
+    def hits(self, doc: Doc) -> list[Hit]:
+        raw = [
+            Hit(self.triggers[self.strings[key]], s, e)
+            for key, s, e in self.matcher(doc)
+        ]
+        pseudo = [h for h in raw if h.trigger.category == "PSEUDO"]
+        if not pseudo:
+            return raw
+        return [
+            h
+            for h in raw
+            if h.trigger.category == "PSEUDO"
+            or not any(p.start < h.end and h.start < p.end for p in pseudo)
+        ]
+
+
+def _in_scope(hit: Hit, sent: Span, start: int, end: int, terminators: list[int]) -> bool:
+    trig = hit.trigger
+    if trig.direction in ("forward", "both") and hit.end <= start:
+        limit = sent.end if trig.max_scope is None else min(sent.end, hit.end + trig.max_scope)
+        if not trig.ignore_terminators:
+            limit = min([t for t in terminators if hit.end <= t < limit] + [limit])
+        if start < limit:
+            return True
+    if trig.direction in ("backward", "both") and hit.start >= end:
+        first = sent.start if trig.max_scope is None else max(sent.start, hit.start - trig.max_scope)
+        if not trig.ignore_terminators:
+            first = max([t + 1 for t in terminators if first <= t < hit.start] + [first])
+        if end > first:
+            return True
+    return False
+
+
+def assess(hits: list[Hit], sent: Span, start: int, end: int) -> tuple[list[str], bool]:
+    """Return (suppressing cues, hedged) for a claim span [start, end) in a sentence."""
+    local = [h for h in hits if h.start >= sent.start and h.end <= sent.end]
+    terminators = [h.start for h in local if h.trigger.category == "TERMINATE"]
+    cues: list[str] = []
+    hedged = False
+    for hit in local:
+        cat = hit.trigger.category
+        if cat in ("TERMINATE", "PSEUDO"):
+            continue
+        inside = hit.start >= start and hit.end <= end
+        if cat == "HEDGE":
+            if inside or _in_scope(hit, sent, start, end, terminators):
+                hedged = True
+            continue
+        if inside or (hit.start < end and hit.end > start):
+            continue  # a claim's own words are not its context ("no side effects")
+        if cat in SUPPRESSING and _in_scope(hit, sent, start, end, terminators):
+            cues.append(f"{cat.lower()}:{hit.trigger.id}:{sent.doc[hit.start:hit.end].text}")
+    return cues, hedged

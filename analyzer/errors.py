@@ -1,0 +1,63 @@
+"""Stable error codes, in the manner of spaCy's ``errors.py``.
+
+Every message a user can see carries a code (``HC1xx`` input, ``HC2xx``
+patterns, ``HC3xx`` usage/config) and says how to fix the problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class Errors:
+    # Input (HC1xx): reported per document, the rest of the input is still scanned.
+    HC101 = "cannot read file: {reason}. Check that the path exists and is readable."
+    HC102 = "binary file (NUL byte at offset {offset}); not scanned. Pass text, Markdown, HTML or JSONL files."
+    HC103 = "invalid UTF-8 at byte {offset} (0x{byte}); re-encode the file as UTF-8."
+    HC104 = "malformed JSON on this line ({reason}); each line of a .jsonl file must be one JSON object."
+    HC105 = "JSONL record has no string field '{field}'; set --text-field/--id-field to the right field names."
+    HC106 = "file is empty; nothing to scan."
+    HC107 = "no such file or directory; check the path."
+    # Patterns (HC2xx): a broken pattern pack stops the run with exit code 2.
+    HC201 = "YAML syntax error: {reason}. Fix the YAML at that line."
+    HC202 = "invalid pattern data at '{field}': {reason}."
+    HC203 = "duplicate id '{id}' (also defined in {other}); ids must be unique unless overriding with 'override: true'."
+    HC204 = "unknown {kind} id '{id}'; add it to the lexicon or fix the spelling."
+    HC205 = "rule '{rule}' example {which} failed: {reason}."
+    HC206 = "category '{category}' has no fallback evidence entry; add one with applies_to.categories only."
+    HC207 = "pattern directory not found: {path}; pass an existing directory to --patterns."
+    HC208 = "invalid rule pattern token '{token}': {reason}."
+    # Usage (HC3xx)
+    HC301 = "unknown rule id '{id}'; run 'healthclaims rules' to list rule ids."
+    HC302 = "labelled line {line} is invalid: {reason}; each line needs 'text' and 'label' (0 or 1)."
+
+
+@dataclass
+class Problem:
+    """One reportable problem: code, message, and where it happened."""
+
+    code: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+    def format(self) -> str:
+        where = self.path or "<input>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: error {self.code}: {self.message}"
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "path": self.path, "line": self.line}
+
+
+def problem(code: str, path: str | None = None, line: int | None = None, **fields) -> Problem:
+    return Problem(code, getattr(Errors, code).format(**fields), path, line)
+
+
+class HealthClaimsError(Exception):
+    """Raised for problems that stop the run (bad pattern packs, usage)."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = problems if isinstance(problems, list) else [problems]
+        super().__init__("\n".join(p.format() for p in self.problems))

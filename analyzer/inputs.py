@@ -1,0 +1,184 @@
+"""Reading input: paths, directories, JSONL posts and stdin become documents.
+
+Nothing is lost: every file, and every JSONL line, becomes a Document, even
+when it cannot be read; such documents carry ``status`` "error" (or "empty")
+and a problem with a code, the file and the line. Markup is masked rather
+than removed — tags, scripts, styles, code blocks and front matter become
+spaces — so that every offset, line and column points into the original file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator
+
+from .errors import Problem, problem
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
+BINARY_SNIFF = 8192
+
+
+@dataclass
+class Document:
+    id: str
+    path: str
+    text: str = ""
+    status: str = "ok"  # ok | empty | error
+    problems: list[Problem] = field(default_factory=list)
+    source_line: int | None = None  # the line of a JSONL record
+    kind: str = "text"
+
+
+def discover(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
+    """Expand directories (recursively, known suffixes, sorted); '-' is stdin."""
+    for raw in paths:
+        if raw == "-":
+            yield "-", None
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES and not _hidden(child, p):
+                    yield str(child), child
+        else:
+            yield raw, p
+
+
+def _hidden(child: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in child.relative_to(root).parts)
+
+
+def read_documents(paths: Iterable[str], id_field: str = "id", text_field: str = "text",
+                   stdin: BinaryIO | None = None) -> Iterator[Document]:
+    for display, path in discover(paths):
+        if path is None:
+            data = (stdin or sys.stdin.buffer).read()
+            yield _from_bytes("<stdin>", "<stdin>", data, ".txt")
+            continue
+        if not path.exists():
+            yield Document(display, display, status="error", problems=[problem("HC107", display)])
+            continue
+        if path.suffix.lower() == ".jsonl":
+            yield from _read_jsonl(display, path, id_field, text_field)
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield Document(display, display, status="error",
+                           problems=[problem("HC101", display, reason=exc.strerror or str(exc))])
+            continue
+        yield _from_bytes(display, display, data, path.suffix.lower())
+
+
+def _decode(data: bytes, path: str, base_line: int = 1) -> tuple[str | None, Problem | None]:
+    nul = data.find(b"\x00", 0, BINARY_SNIFF)
+    if nul != -1:
+        return None, problem("HC102", path, base_line + data.count(b"\n", 0, nul), offset=nul)
+    try:
+        return data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = base_line + data.count(b"\n", 0, exc.start)
+        return None, problem("HC103", path, line, offset=exc.start, byte=f"{data[exc.start]:02x}")
+
+
+def _from_bytes(doc_id: str, path: str, data: bytes, suffix: str) -> Document:
+    text, prob = _decode(data, path)
+    if prob is not None:
+        return Document(doc_id, path, status="error", problems=[prob])
+    kind = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(suffix, "text")
+    return _finish(Document(doc_id, path, text=text, kind=kind))
+
+
+def _finish(doc: Document) -> Document:
+    if not doc.text.strip():
+        doc.status = "empty"
+        doc.problems.append(problem("HC106", doc.path, doc.source_line))
+    return doc
+
+
+def _read_jsonl(display: str, path: Path, id_field: str, text_field: str) -> Iterator[Document]:
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield Document(display, display, status="error",
+                       problems=[problem("HC101", display, reason=exc.strerror or str(exc))])
+        return
+    with handle:
+        any_line = False
+        for lineno, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            any_line = True
+            fallback_id = f"{display}:{lineno}"
+            text, prob = _decode(raw, display, lineno)
+            if prob is not None:
+                yield Document(fallback_id, display, status="error", problems=[prob], source_line=lineno)
+                continue
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield Document(fallback_id, display, status="error", source_line=lineno,
+                               problems=[problem("HC104", display, lineno, reason=exc.msg)])
+                continue
+            if not isinstance(record, dict):
+                yield Document(fallback_id, display, status="error", source_line=lineno,
+                               problems=[problem("HC104", display, lineno, reason="not a JSON object")])
+                continue
+            rid = record.get(id_field)
+            doc_id = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else fallback_id
+            body = record.get(text_field)
+            if not isinstance(body, str):
+                yield Document(doc_id, display, status="error", source_line=lineno,
+                               problems=[problem("HC105", display, lineno, field=text_field)])
+                continue
+            yield _finish(Document(doc_id, display, text=body, source_line=lineno, kind="post"))
+        if not any_line:
+            yield _finish(Document(display, display, text=""))
+
+
+# --------------------------------------------------------------------------- markup masking
+
+_HTML_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
+_HTML_TAG = re.compile(r"<[^>]*>", re.S)
+_MD_FRONT = re.compile(r"\A(?:---|\+\+\+)\n.*?\n(?:---|\+\+\+)[ \t]*\n", re.S)
+_MD_FENCE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$", re.S | re.M)
+_MD_INLINE = re.compile(r"`[^`\n]+`")
+_MD_URL = re.compile(r"\]\([^)\n]*\)")
+
+
+_BLOCK_TAGS = re.compile(
+    r"</?(p|div|br|h[1-6]|li|ul|ol|tr|td|th|table|section|article|header|footer|blockquote|title|dt|dd|hr|figcaption)\b",
+    re.I,
+)
+
+
+def _blank(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def _blank_tag(match: re.Match) -> str:
+    """A block-level tag ends a line for the sentence splitter; any tag keeps its length."""
+    masked = _blank(match)
+    if _BLOCK_TAGS.match(match.group(0)) and "\n" not in masked:
+        masked = "\n" + masked[1:]
+    return masked
+
+
+def prose_view(doc: Document) -> str:
+    """The text to scan: markup replaced by spaces, offsets unchanged."""
+    text = doc.text
+    if doc.kind == "html":
+        text = _HTML_BLOCKS.sub(_blank, text)
+        text = _HTML_TAG.sub(_blank_tag, text)
+    elif doc.kind == "markdown":
+        text = _MD_FRONT.sub(_blank, text)
+        text = _MD_FENCE.sub(_blank, text)
+        text = _MD_INLINE.sub(_blank, text)
+        text = _MD_URL.sub(_blank, text)
+        text = _HTML_BLOCKS.sub(_blank, text)
+        text = _HTML_TAG.sub(_blank_tag, text)
+    return text

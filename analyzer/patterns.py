@@ -1,0 +1,402 @@
+"""Loading and validating pattern packs: lexicons, claim rules, context triggers, evidence.
+
+A pattern pack is a folder of YAML files. The built-in pack ships inside the
+package (``analyzer.data``, the repository's ``patterns/`` folder) and is read
+with :mod:`importlib.resources`; users add folders with ``--patterns DIR``.
+Each file's kind follows from its top-level key (``class`` lexicon, ``rules``,
+``triggers`` context, ``entries`` evidence) and is validated against the JSON
+Schema of that kind shipped in ``analyzer.schemas``. Entries in a later pack
+replace entries with the same id in an earlier one.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, Iterable
+
+import jsonschema
+import yaml
+
+from .errors import HealthClaimsError, Problem, problem
+from .inflect import inflections
+
+CATEGORIES = (
+    "disease_claim",
+    "mechanism_claim",
+    "drug_comparison",
+    "proof_claim",
+    "safety_claim",
+    "cure_all",
+    "weight_loss",
+    "addiction_claim",
+)
+SEVERITIES = ("low", "medium", "high")
+TARGET_CLASSES = ("CONDITION", "EFFECT", "WEIGHT")
+KINDS = {"class": "lexicon", "rules": "rules", "triggers": "context", "entries": "evidence"}
+
+
+@dataclass
+class Origin:
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass
+class LexiconEntry:
+    cls: str
+    id: str
+    name: str
+    terms: list[str]
+    origin: Origin
+    kind: str | None = None
+    parent: str | None = None
+    tier: str | None = None
+    generic: bool = False
+    refers_to: str | None = None
+
+
+@dataclass
+class Rule:
+    id: str
+    category: str
+    severity: str
+    message: str
+    basis: dict
+    fix: str
+    patterns: list[list[str]]
+    examples: dict
+    origin: Origin
+    severity_by_tier: dict = field(default_factory=dict)
+    requires_subject: bool = True
+    allow_conventional_subject: bool = False
+    disabled: bool = False
+
+
+@dataclass
+class Trigger:
+    id: str
+    category: str
+    direction: str
+    phrases: list[str]
+    origin: Origin
+    max_scope: int | None = None
+    ignore_terminators: bool = False
+
+
+@dataclass
+class EvidenceEntry:
+    id: str
+    verdict: str
+    summary: str
+    sources: list[dict]
+    last_reviewed: str
+    origin: Origin
+    substances: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "verdict": self.verdict,
+            "summary": self.summary,
+            "sources": self.sources,
+            "last_reviewed": self.last_reviewed,
+        }
+
+
+@dataclass
+class PatternPack:
+    lexicon: dict[tuple[str, str], LexiconEntry] = field(default_factory=dict)
+    irregular: dict[str, list[str]] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    triggers: dict[str, Trigger] = field(default_factory=dict)
+    evidence: dict[str, EvidenceEntry] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+    def entries(self, cls: str) -> list[LexiconEntry]:
+        return [e for (c, _), e in sorted(self.lexicon.items()) if c == cls]
+
+    def entry(self, cls: str, id_: str) -> LexiconEntry | None:
+        return self.lexicon.get((cls, id_))
+
+    def ids(self, cls: str) -> set[str]:
+        return {i for (c, i) in self.lexicon if c == cls}
+
+    def active_rules(self) -> list[Rule]:
+        return [r for _, r in sorted(self.rules.items()) if not r.disabled]
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+@functools.cache
+def schema(kind: str) -> dict:
+    text = (resources.files("analyzer.schemas") / f"{kind}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def _validator(kind: str) -> jsonschema.protocols.Validator:
+    cls = jsonschema.validators.validator_for(schema(kind))
+    return cls(schema(kind), format_checker=cls.FORMAT_CHECKER)
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+def _normalise(value: Any) -> Any:
+    """YAML dates become ISO strings so the JSON Schema sees what a user wrote."""
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _normalise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    return value
+
+
+def _node_line(node: yaml.Node | None, path: Iterable[Any]) -> int | None:
+    """The 1-based line of the YAML node at a JSON path (or its nearest parent)."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == key:
+                    node, line = v, k.start_mark.line + 1
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _entry_lines(root: yaml.Node | None, key: str) -> list[int | None]:
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for k, v in root.value:
+        if k.value == key and isinstance(v, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in v.value]
+    return []
+
+
+def read_pattern_file(text: str, path: str) -> tuple[str, dict, yaml.Node | None]:
+    """Parse and validate one pattern file; returns (kind, data, node tree)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = _normalise(yaml.safe_load(text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise HealthClaimsError(
+            problem("HC201", path, mark.line + 1 if mark else None, reason=reason)
+        ) from None
+    if not isinstance(data, dict):
+        raise HealthClaimsError(
+            problem("HC202", path, 1, field="(top level)", reason="expected a mapping with one of: " + ", ".join(KINDS))
+        )
+    kind = next((k for key, k in KINDS.items() if key in data), None)
+    if kind is None:
+        raise HealthClaimsError(
+            problem("HC202", path, 1, field="(top level)", reason="expected one of the keys: " + ", ".join(KINDS))
+        )
+    errors = sorted(_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        problems = []
+        for err in errors[:20]:
+            dotted = ".".join(str(p) for p in err.absolute_path) or "(top level)"
+            problems.append(
+                problem("HC202", path, _node_line(root, err.absolute_path), field=dotted, reason=err.message)
+            )
+        raise HealthClaimsError(problems)
+    return kind, data, root
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _iter_files(root: Traversable | Path, label: str) -> list[tuple[str, Traversable | Path]]:
+    found: list[tuple[str, Traversable | Path]] = []
+    stack: list[tuple[str, Traversable | Path]] = [(label, root)]
+    while stack:
+        where, node = stack.pop()
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            name = f"{where}/{child.name}"
+            if child.is_dir() and not child.name.startswith((".", "_")):
+                stack.append((name, child))
+            elif child.is_file() and child.name.endswith((".yaml", ".yml")):
+                found.append((name, child))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def builtin_root() -> Traversable:
+    return resources.files("analyzer.data")
+
+
+def load_pack(extra_dirs: Iterable[str | Path] = (), include_builtin: bool = True) -> PatternPack:
+    """Load the built-in pack and any user packs; raise HealthClaimsError on any problem."""
+    pack = PatternPack()
+    problems: list[Problem] = []
+    roots: list[tuple[str, Traversable | Path]] = []
+    if include_builtin:
+        roots.append(("<builtin>/patterns", builtin_root()))
+    for d in extra_dirs:
+        p = Path(d)
+        if not p.is_dir():
+            problems.append(problem("HC207", str(d), path=str(d)))
+            continue
+        roots.append((str(p), p))
+    for label, root in roots:
+        seen_here: dict[tuple[str, str], Origin] = {}
+        for name, file in _iter_files(root, label):
+            try:
+                text = file.read_text(encoding="utf-8")
+                kind, data, node = read_pattern_file(text, name)
+            except HealthClaimsError as exc:
+                problems.extend(exc.problems)
+                continue
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(problem("HC201", name, None, reason=str(exc)))
+                continue
+            _merge(pack, kind, data, node, name, seen_here, problems)
+        pack.sources.append(label)
+    if not problems:
+        problems.extend(check_references(pack))
+    if problems:
+        raise HealthClaimsError(problems)
+    return pack
+
+
+def _claim(key: tuple[str, str], origin: Origin, seen: dict, problems: list[Problem], override: bool) -> bool:
+    """Record an id for this pack; duplicates inside one pack are errors."""
+    if key in seen and not override:
+        problems.append(problem("HC203", origin.path, origin.line, id=key[1], other=str(seen[key])))
+        return False
+    seen[key] = origin
+    return True
+
+
+def _merge(pack: PatternPack, kind: str, data: dict, node, path: str, seen: dict, problems: list[Problem]) -> None:
+    if kind == "lexicon":
+        pack.irregular.update(data.get("irregular", {}))
+        lines = _entry_lines(node, "entries")
+        for i, raw in enumerate(data["entries"]):
+            cls = raw.get("class", data["class"])
+            origin = Origin(path, lines[i] if i < len(lines) else None)
+            if not _claim(("lex", f"{cls}:{raw['id']}"), origin, seen, problems, raw.get("override", False)):
+                continue
+            terms = list(raw.get("terms", []))
+            for verb in raw.get("verbs", []):
+                terms.extend(inflections(verb.lower(), pack.irregular))
+            pack.lexicon[(cls, raw["id"])] = LexiconEntry(
+                cls=cls,
+                id=raw["id"],
+                name=raw.get("name", raw["id"].replace("_", " ")),
+                terms=sorted({t.strip().lower() for t in terms if t.strip()}),
+                origin=origin,
+                kind=raw.get("kind"),
+                parent=raw.get("parent"),
+                tier=raw.get("tier"),
+                generic=raw.get("generic", False),
+                refers_to=raw.get("refers_to"),
+            )
+    elif kind == "rules":
+        pack.groups.update(data.get("groups", {}))
+        lines = _entry_lines(node, "rules")
+        for i, raw in enumerate(data["rules"]):
+            origin = Origin(path, lines[i] if i < len(lines) else None)
+            if not _claim(("rule", raw["id"]), origin, seen, problems, raw.get("override", False)):
+                continue
+            pack.rules[raw["id"]] = Rule(
+                id=raw["id"],
+                category=raw["category"],
+                severity=raw["severity"],
+                message=raw["message"].strip(),
+                basis=raw["basis"],
+                fix=raw["fix"].strip(),
+                patterns=raw["patterns"],
+                examples=raw["examples"],
+                origin=origin,
+                severity_by_tier=raw.get("severity_by_tier", {}),
+                requires_subject=raw.get("requires_subject", True),
+                allow_conventional_subject=raw.get("allow_conventional_subject", False),
+                disabled=raw.get("disabled", False),
+            )
+    elif kind == "context":
+        lines = _entry_lines(node, "triggers")
+        for i, raw in enumerate(data["triggers"]):
+            origin = Origin(path, lines[i] if i < len(lines) else None)
+            if not _claim(("trigger", raw["id"]), origin, seen, problems, raw.get("override", False)):
+                continue
+            pack.triggers[raw["id"]] = Trigger(
+                id=raw["id"],
+                category=raw["category"],
+                direction=raw["direction"],
+                phrases=sorted({p.lower() for p in raw["phrases"]}),
+                origin=origin,
+                max_scope=raw.get("max_scope"),
+                ignore_terminators=raw.get("ignore_terminators", False),
+            )
+    else:
+        lines = _entry_lines(node, "entries")
+        for i, raw in enumerate(data["entries"]):
+            origin = Origin(path, lines[i] if i < len(lines) else None)
+            if not _claim(("evidence", raw["id"]), origin, seen, problems, raw.get("override", False)):
+                continue
+            applies = raw["applies_to"]
+            pack.evidence[raw["id"]] = EvidenceEntry(
+                id=raw["id"],
+                verdict=raw["verdict"],
+                summary=" ".join(raw["summary"].split()),
+                sources=raw["sources"],
+                last_reviewed=raw["last_reviewed"],
+                origin=origin,
+                substances=applies.get("substances", []),
+                targets=applies.get("targets", []),
+                categories=applies.get("categories", []),
+            )
+
+
+def check_references(pack: PatternPack) -> list[Problem]:
+    """Cross-file checks: evidence and rules may only name ids that exist."""
+    problems: list[Problem] = []
+    substances = pack.ids("SUBSTANCE")
+    targets = pack.ids("CONDITION") | pack.ids("EFFECT") | pack.ids("WEIGHT")
+    for e in pack.evidence.values():
+        for s in e.substances:
+            if s not in substances:
+                problems.append(problem("HC204", e.origin.path, e.origin.line, kind="substance", id=s))
+        for t in e.targets:
+            if t not in targets:
+                problems.append(problem("HC204", e.origin.path, e.origin.line, kind="condition/effect", id=t))
+    for entry in pack.lexicon.values():
+        if entry.parent and entry.parent not in pack.ids(entry.cls):
+            problems.append(problem("HC204", entry.origin.path, entry.origin.line, kind="parent", id=entry.parent))
+        if entry.refers_to and entry.refers_to not in targets:
+            problems.append(problem("HC204", entry.origin.path, entry.origin.line, kind="condition/effect", id=entry.refers_to))
+    covered = {c for e in pack.evidence.values() if not e.substances and not e.targets for c in e.categories}
+    for rule in pack.active_rules():
+        if rule.category not in covered:
+            problems.append(problem("HC206", rule.origin.path, rule.origin.line, category=rule.category))
+            covered.add(rule.category)
+    return problems
+
+
+@functools.lru_cache(maxsize=8)
+def cached_pack(extra_dirs: tuple[str, ...] = ()) -> PatternPack:
+    return load_pack(extra_dirs)

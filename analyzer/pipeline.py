@@ -1,0 +1,92 @@
+"""Building the default pipeline and running it over texts.
+
+The default pipeline is spaCy's blank English (no model download) with the
+``healthclaims_sentencizer`` and ``health_claims`` components. Long texts are
+cut into chunks at line or sentence breaks so that a 5 MB single-line post
+costs memory in proportion to the chunk, not the whole text; finding offsets
+are mapped back to the original text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from typing import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+
+from .findings import Finding
+
+CHUNK_CHARS = 100_000
+
+
+@functools.lru_cache(maxsize=4)
+def get_pipeline(patterns: tuple[str, ...] = (), include_builtin: bool = True) -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("healthclaims_sentencizer")
+    nlp.add_pipe("health_claims", config={"patterns": list(patterns), "include_builtin": include_builtin})
+    nlp.max_length = CHUNK_CHARS * 2
+    return nlp
+
+
+def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """Split text into (offset, chunk) pieces of about ``size`` characters at natural breaks."""
+    if len(text) <= size:
+        return [(0, text)]
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            window = text[start + size // 2 : end]
+            cut = -1
+            for sep in ("\n", ". ", "! ", "? ", " "):
+                cut = window.rfind(sep)
+                if cut != -1:
+                    end = start + size // 2 + cut + len(sep)
+                    break
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
+
+
+class LineIndex:
+    """Maps a character offset to a 1-based (line, column)."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+
+def analyze_many(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> Iterator[list[Finding]]:
+    """Yield the findings of each text, in input order, with offsets into that text.
+
+    Line and column are filled by :func:`locate`, which the caller runs on the
+    original text (the scanned text may have markup masked).
+    """
+
+    def pieces() -> Iterator[tuple[str, tuple[int, int, int]]]:
+        for n, text in enumerate(texts_list):
+            chunks = chunk_text(text)
+            for k, (offset, chunk) in enumerate(chunks):
+                yield chunk, (n, offset, len(chunks) - 1 - k)
+
+    texts_list = texts if isinstance(texts, list) else list(texts)
+    current: list[Finding] = []
+    for doc, (n, offset, remaining) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+        current.extend(f.shifted(offset) for f in doc._.health_claims or [])
+        if remaining == 0:
+            yield sorted(current, key=Finding.sort_key)
+            current = []
+
+
+def locate(text: str, findings: list[Finding]) -> list[Finding]:
+    if findings:
+        index = LineIndex(text)
+        for f in findings:
+            f.line, f.column = index.position(f.start)
+    return sorted(findings, key=Finding.sort_key)
