@@ -1,0 +1,125 @@
+"""The command line as a user runs it: formats, exit codes, rules, explain, validate, eval."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+
+from analyzer.report import report_schema
+from helpers import jsonl, write
+
+CLAIM = "Our ginger chews cure migraines.\n"
+CLEAN = "Our ginger chews taste of lemon.\n"
+
+
+def test_text_format_points_at_file_line_column(tmp_path, run_cli):
+    f = write(tmp_path / "page.txt", "Ginger Chews\n\n" + CLAIM)
+    code, out, _ = run_cli("scan", str(f))
+    assert code == 1
+    first = out.splitlines()[0]
+    assert first.startswith(f"{f}:3:12: high disease_claim/disease-treatment")
+    assert '"cure migraines"' in first and "->" in first and "http" in first
+    assert out.splitlines()[-1].startswith("Found 1 claim in 1 of 1 document")
+    assert "\033[" not in out  # no colour when not a terminal
+
+
+def test_json_report_is_valid_and_offsets_are_exact(tmp_path, run_cli):
+    f = write(tmp_path / "page.md", "# Ginger\n\n" + CLAIM + "\nNo more migraines with our chews!\n")
+    code, out, _ = run_cli("scan", "--format", "json", str(f))
+    report = json.loads(out)
+    jsonschema.validate(report, report_schema())
+    text = f.read_text()
+    findings = report["documents"][0]["findings"]
+    assert findings and code == 1
+    for finding in findings:
+        assert text[finding["start"]:finding["end"]] == finding["text"]
+        assert finding["evidence"][0]["sources"][0]["url"].startswith("http")
+    assert report["summary"]["findings"] == len(findings)
+
+
+def test_exit_codes_follow_fail_on(tmp_path, run_cli):
+    claim = write(tmp_path / "claim.txt", "Our drops are completely safe.\n")  # a medium finding
+    clean = write(tmp_path / "clean.txt", CLEAN)
+    assert run_cli("scan", str(clean))[0] == 0
+    assert run_cli("scan", str(claim))[0] == 1
+    assert run_cli("scan", "--fail-on", "medium", str(claim))[0] == 1
+    assert run_cli("scan", "--fail-on", "high", str(claim))[0] == 0
+    assert run_cli("scan", "--fail-on", "none", str(claim))[0] == 0
+    assert run_cli("scan", "--fail-on", "bogus", str(claim))[0] == 2
+
+
+def test_directories_are_scanned_recursively_in_order(tmp_path, run_cli):
+    write(tmp_path / "b" / "two.md", CLAIM)
+    write(tmp_path / "a" / "one.txt", CLAIM)
+    write(tmp_path / "a" / "skip.py", CLAIM)
+    code, out, _ = run_cli("scan", "--format", "json", str(tmp_path))
+    paths = [d["path"] for d in json.loads(out)["documents"]]
+    assert paths == [str(tmp_path / "a" / "one.txt"), str(tmp_path / "b" / "two.md")]
+
+
+def test_jsonl_posts_are_documents_with_their_ids(tmp_path, run_cli):
+    f = jsonl(tmp_path / "posts.jsonl", [{"post": "p1", "body": CLAIM}, {"post": "p2", "body": CLEAN}])
+    code, out, _ = run_cli("scan", "--format", "json", "--id-field", "post", "--text-field", "body", str(f))
+    docs = json.loads(out)["documents"]
+    assert [(d["id"], len(d["findings"])) for d in docs] == [("p1", 1), ("p2", 0)]
+    code, out, _ = run_cli("scan", "--id-field", "post", "--text-field", "body", str(f))
+    assert out.startswith(f"{f}:1:")
+
+
+def test_stdin(run_cli):
+    code, out, _ = run_cli("scan", "-", input=CLAIM)
+    assert code == 1 and out.startswith("<stdin>:1:")
+
+
+def test_rules_explain_validate(run_cli):
+    code, out, _ = run_cli("rules")
+    assert code == 0 and "disease-treatment" in out and "drug-comparison" in out
+    code, out, _ = run_cli("explain", "drug-comparison")
+    assert code == 0 and "Basis:" in out and "How to fix:" in out and "http" in out
+    code, _, err = run_cli("explain", "no-such-rule")
+    assert code == 2 and "HC301" in err
+    code, out, _ = run_cli("patterns", "validate")
+    assert code == 0 and out.startswith("ok:")
+    code, out, _ = run_cli("rules", "test")
+    assert code == 0 and " passed, 0 failed" in out
+
+
+def test_broken_pattern_dir_exits_2_with_file_and_line(tmp_path, run_cli):
+    write(tmp_path / "pk" / "broken.yaml", "class: SUBSTANCE\nentries:\n  - id: x\n    terms: 7\n")
+    code, _, err = run_cli("scan", "--patterns", str(tmp_path / "pk"), "-", input=CLAIM)
+    assert code == 2
+    assert "broken.yaml:4: error HC202" in err and "entries.0.terms" in err
+    code, _, err = run_cli("patterns", "validate", str(tmp_path / "pk"))
+    assert code == 2 and "HC202" in err
+
+
+def test_eval_reports_per_category(tmp_path, run_cli):
+    f = jsonl(tmp_path / "labelled.jsonl", [
+        {"text": "Our ginger chews cure migraines.", "label": 1, "type": "disease_treatment"},
+        {"text": "Valerian is nature's Valium.", "label": 1, "type": "drug_comparison"},
+        {"text": "Ginger is a root.", "label": 0, "type": "none"},
+        {"text": "Ginger does not cure migraines.", "label": 0, "type": "none"},
+        {"text": "Sage tea warms the hands.", "label": 1, "type": "disease_treatment"},
+    ])
+    code, out, _ = run_cli("eval", str(f), "--show-errors")
+    assert code == 0
+    assert "disease_claim" in out and "overall" in out
+    assert "Misses (1)" in out and "Sage tea" in out
+    code, out, _ = run_cli("eval", str(f), "--format", "json")
+    result = json.loads(out)
+    assert result["tp"] == 2 and result["fn"] == 1 and result["fp"] == 0
+    assert result["per_category"]["drug_comparison"]["recall"] == 1.0
+
+
+def test_console_script_runs_without_traceback(tmp_path):
+    env = {**os.environ, "NO_COLOR": "1"}
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"fine line\n\xff\xfe broken\n")
+    proc = subprocess.run([sys.executable, "-m", "analyzer", "scan", str(bad)], capture_output=True, text=True, env=env,
+                          cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert f"{bad}:2: error HC103" in proc.stderr

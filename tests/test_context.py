@@ -1,0 +1,50 @@
+"""Context: negated, debunked, questioned, reported, disclaimed and risk statements are not claims."""
+
+import pytest
+
+from analyzer import analyze
+
+NOT_CLAIMS = [
+    "Ginger does not cure migraines.",
+    "Ginger doesn't cure migraines, whatever the label says.",
+    "There is no evidence that ginger cures migraines.",
+    "Myth: ginger cures migraines.",
+    "Can ginger cure migraines?",
+    "The company claimed that its ginger chews cure migraines.",
+    "Regulators warned a seller whose ginger chews were marketed as a cure for migraines.",
+    "Ginger chews cure migraines, the agency said the seller wrote.",
+    "This product is not intended to diagnose, treat, cure or prevent any disease.",
+    "High doses of ginger can lead to heartburn and stomach pain.",
+    "More studies are needed to know whether ginger relieves migraines.",
+    "It is not only tasty; talk to your doctor before using ginger for migraines.",
+]
+
+CLAIMS = [
+    "Ginger chews cure migraines.",
+    "Ginger may help relieve migraines.",
+    "No doubt about it: ginger relieves migraines.",
+    "Ginger is not only tasty, it also relieves migraines.",
+    "Although few trials exist, ginger is still a great remedy for migraines.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_CLAIMS)
+def test_context_suppresses(text):
+    assert analyze(text) == [], [f.text for f in analyze(text)]
+
+
+@pytest.mark.parametrize("text", CLAIMS)
+def test_claims_survive_context(text):
+    assert analyze(text), text
+
+
+def test_hedged_claims_are_flagged_and_marked():
+    hedged = analyze("Ginger may help relieve migraines.")
+    plain = analyze("Ginger relieves migraines.")
+    assert hedged and all(f.hedged for f in hedged)
+    assert plain and not any(f.hedged for f in plain)
+
+
+def test_claim_words_inside_the_claim_are_not_its_context():
+    found = analyze("Our drops are 100% natural with no side effects.")
+    assert [f.category for f in found] == ["safety_claim"]

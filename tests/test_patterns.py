@@ -1,0 +1,75 @@
+"""Pattern packs: schema validation with file, line and field; user packs extend and override."""
+
+from pathlib import Path
+
+import pytest
+
+from analyzer.errors import HealthClaimsError
+from analyzer.patterns import load_pack
+from helpers import write
+
+
+def codes(exc: HealthClaimsError) -> list[str]:
+    return [p.code for p in exc.problems]
+
+
+def test_builtin_pack_is_valid_and_broad():
+    pack = load_pack()
+    assert len(pack.ids("SUBSTANCE")) >= 25
+    assert len(pack.ids("CONDITION")) + len(pack.ids("EFFECT")) >= 25
+    specific_subs = {s for e in pack.evidence.values() if e.substances for s in e.substances}
+    specific_targets = {t for e in pack.evidence.values() if e.targets for t in e.targets}
+    assert len(specific_subs) >= 25 and len(specific_targets) >= 25
+
+
+def test_yaml_syntax_error_names_file_and_line(tmp_path: Path):
+    write(tmp_path / "rules" / "bad.yaml", "rules:\n  - id: x\n    category: [unclosed\n")
+    with pytest.raises(HealthClaimsError) as info:
+        load_pack([tmp_path])
+    (prob,) = info.value.problems
+    assert prob.code == "HC201" and prob.path.endswith("bad.yaml") and prob.line and prob.line >= 3
+
+
+def test_schema_error_names_field_and_line(tmp_path: Path):
+    write(tmp_path / "lexicon" / "extra.yaml", "class: SUBSTANCE\nentries:\n  - id: moonroot\n    terms: [moonroot]\n  - id: Bad Id\n    terms: [x]\n")
+    with pytest.raises(HealthClaimsError) as info:
+        load_pack([tmp_path])
+    (prob,) = info.value.problems
+    assert prob.code == "HC202" and prob.line == 5 and "entries.1.id" in prob.message
+
+
+def test_unknown_reference_is_reported(tmp_path: Path):
+    write(tmp_path / "evidence" / "e.yaml", """entries:
+  - id: moonroot-x
+    applies_to: {substances: [no_such_thing]}
+    verdict: no_reliable_evidence
+    summary: A summary long enough to pass the schema.
+    sources: [{title: A title, publisher: A publisher, year: 2020, url: "https://example.org/a"}]
+    last_reviewed: 2026-01-01
+""")
+    with pytest.raises(HealthClaimsError) as info:
+        load_pack([tmp_path])
+    assert codes(info.value) == ["HC204"]
+
+
+def test_duplicate_ids_in_one_pack_are_errors(tmp_path: Path):
+    body = "class: SUBSTANCE\nentries:\n  - id: moonroot\n    terms: [moonroot]\n"
+    write(tmp_path / "a.yaml", body)
+    write(tmp_path / "b.yaml", body)
+    with pytest.raises(HealthClaimsError) as info:
+        load_pack([tmp_path])
+    assert codes(info.value) == ["HC203"]
+
+
+def test_user_pack_extends_and_overrides(tmp_path: Path):
+    write(tmp_path / "lexicon" / "mine.yaml", "class: SUBSTANCE\nentries:\n  - id: moonroot\n    name: Moonroot\n    terms: [moonroot, moon root]\n")
+    write(tmp_path / "rules" / "mine.yaml", (Path(__file__).parent / "data" / "override_rule.yaml").read_text())
+    pack = load_pack([tmp_path])
+    assert pack.entry("SUBSTANCE", "moonroot").terms == ["moon root", "moonroot"]
+    assert pack.rules["safety-claim"].severity == "high"
+
+
+def test_missing_pattern_dir(tmp_path: Path):
+    with pytest.raises(HealthClaimsError) as info:
+        load_pack([tmp_path / "nope"])
+    assert codes(info.value) == ["HC207"]
