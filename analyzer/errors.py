@@ -25,7 +25,7 @@ class Errors:
     HC204 = "unknown {kind} id '{id}'; add it to the lexicon or fix the spelling."
     HC205 = "rule '{rule}' example {which} failed: {reason}."
     HC206 = "category '{category}' has no fallback evidence entry; add one with applies_to.categories only."
-    HC207 = "pattern directory not found: {path}; pass an existing directory to --patterns."
+    HC207 = "pattern directory not found: {dir}; pass an existing directory to --patterns."
     HC208 = "invalid rule pattern token '{token}': {reason}."
     # Usage (HC3xx)
     HC301 = "unknown rule id '{id}'; run 'healthclaims rules' to list rule ids."

@@ -258,7 +258,7 @@ def load_pack(extra_dirs: Iterable[str | Path] = (), include_builtin: bool = Tru
     for d in extra_dirs:
         p = Path(d)
         if not p.is_dir():
-            problems.append(problem("HC207", str(d), path=str(d)))
+            problems.append(problem("HC207", str(d), dir=str(d)))
             continue
         roots.append((str(p), p))
     for label, root in roots:

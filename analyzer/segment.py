@@ -13,6 +13,8 @@ headings. This component marks a sentence start:
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -25,7 +27,10 @@ def set_sentence_starts(doc: Doc) -> Doc:
     n = len(doc)
     if n == 0:
         return doc
-    doc[0].is_sent_start = True
+    # Collected in an array and written once: setting Token.is_sent_start one
+    # token at a time re-checks the whole doc each time (quadratic on long texts).
+    starts = numpy.full((n, 1), -1, dtype="int32")
+    starts[0, 0] = 1
     prev_newline = False
     for i in range(1, n):
         tok = doc[i]
@@ -36,7 +41,6 @@ def set_sentence_starts(doc: Doc) -> Doc:
             if "\n" in text:
                 prev_newline = True
             # whitespace tokens attach to what precedes them
-            tok.is_sent_start = False
             if tok.is_space:
                 continue
         if prev_newline:
@@ -51,9 +55,9 @@ def set_sentence_starts(doc: Doc) -> Doc:
         elif text == ":" and _is_label(doc, i - 1):
             # "1. Mood Enhancement: One of the most..." - a list label, then its text
             start = _opens_sentence(tok)
-        if tok.is_space:
-            start = False
-        tok.is_sent_start = start
+        if start and not tok.is_space:
+            starts[i, 0] = 1
+    doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 

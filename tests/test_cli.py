@@ -20,7 +20,7 @@ def test_text_format_points_at_file_line_column(tmp_path, run_cli):
     code, out, _ = run_cli("scan", str(f))
     assert code == 1
     first = out.splitlines()[0]
-    assert first.startswith(f"{f}:3:12: high disease_claim/disease-treatment")
+    assert first.startswith(f"{f}:3:18: high disease_claim/disease-treatment")
     assert '"cure migraines"' in first and "->" in first and "http" in first
     assert out.splitlines()[-1].startswith("Found 1 claim in 1 of 1 document")
     assert "\033[" not in out  # no colour when not a terminal

@@ -37,7 +37,7 @@ def test_every_bad_input_is_reported_and_good_ones_still_scanned(tmp_path: Path,
         "a": "ok", f"{posts}:2": "error", "c": "error", "d": "ok", str(missing): "error",
     }
     lines = err.splitlines()
-    assert f"{binary}:1: error HC102" in err
+    assert f"{binary}:3: error HC102" in err  # the line of the first NUL byte
     assert f"{latin}:2: error HC103" in err
     assert f"{empty}: warning HC106" in err
     assert f"{posts}:2: error HC104" in err
