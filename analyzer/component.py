@@ -4,9 +4,9 @@ One pass over a doc, data flowing one way:
 
 1. lexicon tagging — a PhraseMatcher over every lexicon class (substances,
    conditions, effects, claim verbs...), longest match wins;
-2. claim rules — a small Matcher whose patterns are written over lexicon
-   classes (``@TREAT *{0,6} @CONDITION``), so the number of rules does not
-   grow with the lexicons;
+2. claim rules — patterns written over lexicon classes
+   (``@TREAT *{0,6} @CONDITION``, :mod:`analyzer.rulematch`), so the number
+   of rules does not grow with the lexicons;
 3. context — negation, debunking, reported speech, disclaimers, risks and
    questions drop a candidate; hedges mark it (:mod:`analyzer.context`);
 4. subject resolution (:mod:`analyzer.subjects`) and counter-evidence
@@ -20,16 +20,15 @@ Findings are stored on ``doc._.health_claims`` and as spans in
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from .context import ContextMatcher, assess
-from .errors import HealthClaimsError, problem
 from .evidence import EvidenceIndex
 from .findings import SEVERITY_RANK, Finding
 from .patterns import TARGET_CLASSES, PatternPack, Rule, load_pack
-from .segment import ensure_sentences
+from .rulematch import RuleMatcher, Tag
+from .segment import Sentences, ensure_sentences
 from .subjects import Mention, SubjectResolver
 
 if not Doc.has_extension("health_claims"):
@@ -42,38 +41,6 @@ CLASS_PRIORITY = ("SUBSTANCE", "DRUG", "CONDITION", "EFFECT", "WEIGHT")
 SUBJECT_CLASSES = ("SUBSTANCE", "DRUG", "PRONOUN")
 # Property words ("anti-cancer") stand for the condition or effect they name.
 PROPERTY_CLASSES = {"DISEASE_PROP": "CONDITION", "EFFECT_PROP": "EFFECT"}
-
-
-def compile_token(token: str, groups: dict[str, list[str]]) -> dict:
-    """Translate one token of the rule mini-language into a Matcher token pattern.
-
-    ``@A|B`` one lexicon entity of class A or B (``@A:group`` / ``@A:!group``
-    restricts it to / excludes the ids of a named group); ``*{0,6}`` up to six
-    tokens of the same sentence; ``word|other`` a literal word (lower case);
-    a leading ``?`` makes a literal optional; ``#NUM`` a number.
-    """
-    if token.startswith("@"):
-        body, _, group = token[1:].partition(":")
-        spec: dict = {"ENT_TYPE": {"IN": body.split("|")}, "OP": "+"}
-        if group:
-            negate = group.startswith("!")
-            name = group.lstrip("!")
-            if name not in groups:
-                raise HealthClaimsError(problem("HC208", token=token, reason=f"unknown group '{name}'"))
-            spec["ENT_ID"] = {"NOT_IN" if negate else "IN": groups[name]}
-        return spec
-    if token.startswith("*{") and token.endswith("}"):
-        return {"IS_SENT_START": False, "OP": token[1:]}
-    if token == "#NUM":
-        return {"LIKE_NUM": True}
-    optional = token.startswith("?")
-    words = token.lstrip("?").split("|")
-    if not all(words):
-        raise HealthClaimsError(problem("HC208", token=token, reason="empty alternative"))
-    spec = {"LOWER": {"IN": words}} if len(words) > 1 else {"LOWER": words[0]}
-    if optional:
-        spec["OP"] = "?"
-    return spec
 
 
 class HealthClaims:
@@ -93,85 +60,90 @@ class HealthClaims:
                 self.lexicon.add(key, list(make_doc.pipe(entry.terms)))
         self.priority = {c: i for i, c in enumerate(CLASS_PRIORITY)}
         # 2. rules
-        self.matcher = Matcher(nlp.vocab)
-        for rule in self.rules.values():
-            compiled = [[compile_token(t, pack.groups) for t in p] for p in rule.patterns]
-            self.matcher.add(rule.id, compiled)
+        self.matcher = RuleMatcher({r.id: r.patterns for r in self.rules.values()}, pack.groups, nlp.vocab)
         # 3. context, 4. evidence
         self.context = ContextMatcher(nlp.vocab, pack, make_doc)
         self.evidence = EvidenceIndex(pack, limit=evidence_limit)
         self.names = {(c, i): e.name for (c, i), e in pack.lexicon.items()}
+        self._evidence_dicts: dict[str, dict] = {}
 
     # ------------------------------------------------------------------ tagging
-    def tag(self, doc: Doc) -> list[Span]:
-        spans = []
-        for key, s, e in self.lexicon(doc):
-            cls, id_ = self.lex_keys[key]
-            spans.append(Span(doc, s, e, label=cls, span_id=id_))
-        spans.sort(key=lambda sp: (-(sp.end - sp.start), self.priority.get(sp.label_, 99), sp.start))
-        return filter_spans(spans)
+    def tag(self, doc: Doc, only_if_possible: bool = False) -> list[Tag]:
+        """Lexicon entities, longest first, then by class priority; no overlaps.
+
+        With ``only_if_possible``, return nothing when no rule pattern could match
+        the classes found (most documents: a cheap early exit).
+        """
+        found = self.lexicon(doc)
+        if only_if_possible and not self.matcher.possible(frozenset(self.lex_keys[k][0] for k, _, _ in found)):
+            return []
+        raw = sorted(
+            ((s, e, *self.lex_keys[key]) for key, s, e in found),
+            key=lambda m: (m[0] - m[1], self.priority.get(m[2], 99), m[0]),
+        )
+        taken: set[int] = set()
+        tags: list[Tag] = []
+        for s, e, cls, id_ in raw:
+            if not taken.intersection(range(s, e)):
+                taken.update(range(s, e))
+                tags.append(Tag(cls, id_, s, e))
+        tags.sort(key=lambda t: t.start)
+        return tags
 
     def __call__(self, doc: Doc) -> Doc:
-        ensure_sentences(doc)
         findings, suppressed = self.find(doc)
         doc._.health_claims = findings
         doc._.health_claims_suppressed = suppressed
-        doc.spans["health_claims"] = [
-            doc.char_span(f.start, f.end, label=f.rule_id, alignment_mode="expand") for f in findings
-        ]
+        if findings or "health_claims" in doc.spans:
+            doc.spans["health_claims"] = [
+                doc.char_span(f.start, f.end, label=f.rule_id, alignment_mode="expand") for f in findings
+            ]
         return doc
 
     def find(self, doc: Doc) -> tuple[list[Finding], list[Finding]]:
-        spans = self.tag(doc)
-        if not spans:
+        tags = self.tag(doc, only_if_possible=True)
+        if not tags or not self.matcher.possible(frozenset(t.cls for t in tags)):
             return [], []
-        saved = doc.ents
-        doc.ents = spans
-        try:
-            matches = self.matcher(doc)
-        finally:
-            doc.ents = saved
+        # Sentences are only needed (and only marked) when a rule could match.
+        ensure_sentences(doc)
+        sents = Sentences(doc)
+        by_sent: dict[int, list[Tag]] = {}
+        for t in tags:
+            by_sent.setdefault(sents.index(t.start), []).append(t)
+        literals: list[int] | None = None
+        matches: list[tuple[str, int, int]] = []
+        for k, here in by_sent.items():
+            patterns = self.matcher.possible(frozenset(t.cls for t in here))
+            if not patterns:
+                continue
+            if literals is None:
+                literals = self.matcher.literal_tokens(doc)
+            start, end = sents.bounds(k)
+            matches.extend(self.matcher(doc, start, end, here, literals, patterns))
         if not matches:
             return [], []
-        tok_ent: dict[int, Span] = {}
-        for sp in spans:
-            for i in range(sp.start, sp.end):
-                tok_ent[i] = sp
-        sents = list(doc.sents)
-        sent_of = {}
-        for k, sent in enumerate(sents):
-            for i in range(sent.start, sent.end):
-                sent_of[i] = k
-        # Candidates: snap to entity edges, keep the tightest match per (rule, end).
-        best: dict[tuple[str, int], tuple[int, int]] = {}
-        for key, s, e in matches:
-            rule_id = self.vocab.strings[key]
-            if s in tok_ent:
-                s = tok_ent[s].start
-            if e - 1 in tok_ent:
-                e = tok_ent[e - 1].end
-            if sent_of.get(s) != sent_of.get(e - 1):
-                continue
-            k = (rule_id, e)
-            if k not in best or s > best[k][0]:
-                best[k] = (s, e)
+        # keep the tightest match per (rule, end)
+        best: dict[tuple[str, int], int] = {}
+        for rule_id, s, e in matches:
+            if best.get((rule_id, e), -1) < s:
+                best[(rule_id, e)] = s
         hits = self.context.hits(doc)
         mentions = [
-            Mention(sp.label_, sp.id_, sp.start, sp.end,
-                    bool(sp.label_ == "SUBSTANCE" and self.pack.lexicon[("SUBSTANCE", sp.id_)].generic),
-                    sent_of[sp.start])
-            for sp in spans if sp.label_ in SUBJECT_CLASSES
+            Mention(t.cls, t.id, t.start, t.end,
+                    bool(t.cls == "SUBSTANCE" and self.pack.lexicon[("SUBSTANCE", t.id)].generic),
+                    sents.index(t.start))
+            for t in tags if t.cls in SUBJECT_CLASSES
         ]
         resolver = SubjectResolver(doc, sents, mentions, {})
         findings: list[Finding] = []
         suppressed: list[Finding] = []
-        for (rule_id, _), (s, e) in sorted(best.items(), key=lambda kv: (kv[1], kv[0])):
+        for (rule_id, e), s in sorted(best.items(), key=lambda kv: (kv[1], kv[0][1], kv[0][0])):
             rule = self.rules[rule_id]
-            k = sent_of[s]
+            k = sents.index(s)
             sent = sents[k]
             keep, substance = resolver.resolve(k, s, e, rule.allow_conventional_subject, rule.requires_subject)
             cues, hedged = assess(hits, sent, s, e)
-            target = self._target(spans, s, e)
+            target = self._target(by_sent[k], s, e)
             finding = self._finding(doc, rule, sent, s, e, substance, target, hedged)
             if not keep:
                 finding.suppressed_by.append("subject:none-or-conventional")
@@ -179,17 +151,23 @@ class HealthClaims:
             (suppressed if finding.suppressed_by else findings).append(finding)
         return _dedupe(findings), suppressed
 
-    def _target(self, spans: list[Span], s: int, e: int) -> tuple[str | None, str | None]:
+    def _target(self, tags: list[Tag], s: int, e: int) -> tuple[str | None, str | None]:
         """The condition or effect a claim is about: the last one in its span."""
-        inside = [sp for sp in spans if s <= sp.start and sp.end <= e]
+        inside = [t for t in tags if s <= t.start and t.end <= e]
         for classes in (TARGET_CLASSES, PROPERTY_CLASSES, ("DRUG",)):
-            found = [sp for sp in inside if sp.label_ in classes]
+            found = [t for t in inside if t.cls in classes]
             if found:
-                sp = found[-1]
-                if sp.label_ in PROPERTY_CLASSES:
-                    return PROPERTY_CLASSES[sp.label_], self.pack.lexicon[(sp.label_, sp.id_)].refers_to
-                return sp.label_, sp.id_
+                t = found[-1]
+                if t.cls in PROPERTY_CLASSES:
+                    return PROPERTY_CLASSES[t.cls], self.pack.lexicon[(t.cls, t.id)].refers_to
+                return t.cls, t.id
         return None, None
+
+    def _evidence_dict(self, entry) -> dict:
+        found = self._evidence_dicts.get(entry.id)
+        if found is None:
+            found = self._evidence_dicts[entry.id] = entry.to_dict()
+        return dict(found)
 
     def _finding(self, doc, rule: Rule, sent: Span, s: int, e: int, substance: str | None,
                  target: tuple[str | None, str | None], hedged: bool) -> Finding:
@@ -202,7 +180,7 @@ class HealthClaims:
         if sub_entry is not None and sub_entry.generic:
             substance, sub_entry = None, None
         lookup_target = target_id if target_cls in TARGET_CLASSES else None
-        evidence = [ev.to_dict() for ev in self.evidence.lookup(substance, lookup_target, rule.category)]
+        evidence = [self._evidence_dict(ev) for ev in self.evidence.lookup(substance, lookup_target, rule.category)]
         span = doc[s:e]
         return Finding(
             rule_id=rule.id,

@@ -54,6 +54,8 @@ class EvidenceIndex:
             else:
                 for c in e.categories:
                     self.by_category[c].append(e)
+        self._strength = {e.id: strength(e) for e in pack.evidence.values()}
+        self._cache: dict[tuple, list[EvidenceEntry]] = {}
 
     def _lineage(self, target: str | None) -> list[str]:
         chain: list[str] = []
@@ -62,7 +64,15 @@ class EvidenceIndex:
             target = self.parents.get(target)
         return chain
 
+
     def lookup(self, substance: str | None, target: str | None, category: str) -> list[EvidenceEntry]:
+        key = (substance, target, category)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._lookup(substance, target, category)
+        return found
+
+    def _lookup(self, substance: str | None, target: str | None, category: str) -> list[EvidenceEntry]:
         tiers: list[list[EvidenceEntry]] = []
         lineage = self._lineage(target)
         if substance:
@@ -75,7 +85,7 @@ class EvidenceIndex:
         for tier in tiers:
             def rank(e: EvidenceEntry) -> tuple:
                 # entries naming the finding's category first, then by strength
-                return (category not in e.categories if e.categories else 0, *strength(e), e.id)
+                return (category not in e.categories if e.categories else 0, *self._strength[e.id], e.id)
 
             for e in sorted(tier, key=rank):
                 if e not in out:

@@ -195,11 +195,19 @@ def _entry_lines(root: yaml.Node | None, key: str) -> list[int | None]:
     return []
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_pattern_file(text: str, path: str) -> tuple[str, dict, yaml.Node | None]:
     """Parse and validate one pattern file; returns (kind, data, node tree)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = _normalise(yaml.safe_load(text))
+        # one parse (libyaml when available): the node tree keeps line numbers
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+            data = _normalise(loader.construct_document(root) if root is not None else None)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]

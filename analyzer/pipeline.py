@@ -1,7 +1,7 @@
 """Building the default pipeline and running it over texts.
 
 The default pipeline is spaCy's blank English (no model download) with the
-``healthclaims_sentencizer`` and ``health_claims`` components. Long texts are
+``health_claims`` component, which segments sentences where it needs them. Long texts are
 cut into chunks at line or sentence breaks so that a 5 MB single-line post
 costs memory in proportion to the chunk, not the whole text; finding offsets
 are mapped back to the original text.
@@ -24,7 +24,8 @@ CHUNK_CHARS = 100_000
 @functools.lru_cache(maxsize=4)
 def get_pipeline(patterns: tuple[str, ...] = (), include_builtin: bool = True) -> Language:
     nlp = spacy.blank("en")
-    nlp.add_pipe("healthclaims_sentencizer")
+    # health_claims marks sentence boundaries itself, and only in docs where a
+    # rule could match; add "healthclaims_sentencizer" first to segment every doc.
     nlp.add_pipe("health_claims", config={"patterns": list(patterns), "include_builtin": include_builtin})
     nlp.max_length = CHUNK_CHARS * 2
     return nlp

@@ -13,13 +13,34 @@ headings. This component marks a sentence start:
 
 from __future__ import annotations
 
-import numpy
-from spacy.attrs import SENT_START
-from spacy.language import Language
-from spacy.tokens import Doc
+import bisect
 
-_END = {".", "!", "?", "…", "!!", "?!", "!?", "..."}
+import numpy
+from spacy.attrs import IS_LOWER, IS_SPACE, SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+_END = {".", "!", "?", "…", "!!", "!!!", "??", "???", "?!", "!?", "?!?", "...", "...."}
 _CLOSERS = {'"', "'", "”", "’", ")", "]", "»"}
+_NO_OPEN = _CLOSERS | _END | {",", ";", ":"}
+_FLAGS: dict[int, tuple] = {}
+
+
+def _flags(vocab) -> tuple[int, ...]:
+    """Lexeme flags (computed once per word type, read in C by Doc.to_array)."""
+    key = id(vocab)
+    if key not in _FLAGS:
+        ids = (
+            vocab.add_flag(lambda text: text in _END),
+            vocab.add_flag(lambda text: text in _CLOSERS),
+            vocab.add_flag(lambda text: text in _NO_OPEN),
+            vocab.add_flag(lambda text: "\n" in text and not text.strip()),
+            vocab.add_flag(lambda text: text == ":"),
+        )
+        _FLAGS[key] = (vocab, *ids)
+    return _FLAGS[key][1:]
+
+
 _BULLETS = {"•", "·", "-", "*", "–", "—", "▪", "●", "◦", "✓", "✔", "➤", "→", ">"}
 
 
@@ -27,37 +48,35 @@ def set_sentence_starts(doc: Doc) -> Doc:
     n = len(doc)
     if n == 0:
         return doc
-    # Collected in an array and written once: setting Token.is_sent_start one
-    # token at a time re-checks the whole doc each time (quadratic on long texts).
-    starts = numpy.full((n, 1), -1, dtype="int32")
-    starts[0, 0] = 1
-    prev_newline = False
-    for i in range(1, n):
-        tok = doc[i]
-        prev = doc[i - 1]
-        text = prev.text
-        start = False
-        if prev.is_space:
-            if "\n" in text:
-                prev_newline = True
-            # whitespace tokens attach to what precedes them
-            if tok.is_space:
-                continue
-        if prev_newline:
-            start = True
-            prev_newline = False
-        elif "\n" in prev.whitespace_ or prev.text_with_ws.endswith("\n"):
-            start = True
-        elif text in _END or (text.endswith((".", "!", "?")) and len(text) > 1 and text[-2] in ".!?"):
-            start = _opens_sentence(tok)
-        elif text in _CLOSERS and i >= 2 and doc[i - 2].text in _END:
-            start = _opens_sentence(tok)
-        elif text == ":" and _is_label(doc, i - 1):
-            # "1. Mood Enhancement: One of the most..." - a list label, then its text
-            start = _opens_sentence(tok)
-        if start and not tok.is_space:
-            starts[i, 0] = 1
-    doc.from_array([SENT_START], starts.astype("uint64"))
+    # Vectorised over token attributes: a Python loop over every token (or
+    # setting Token.is_sent_start one at a time) costs more than tokenizing.
+    f_end, f_closer, f_no_open, f_newline, f_colon = _flags(doc.vocab)
+    attrs = doc.to_array([IS_SPACE, IS_LOWER, f_end, f_closer, f_no_open, f_newline, f_colon]).astype(bool)
+    space, lower, is_end, closer, no_open, newline, colon = attrs.T
+    opens = ~space & ~lower & ~no_open
+
+    start = numpy.zeros(n, dtype=bool)
+    # after a line break: any whitespace token holding "\n" between two words
+    if newline.any():
+        # index of the last newline token at or before each position
+        last_nl = numpy.maximum.accumulate(numpy.where(newline, numpy.arange(n), -1))
+        last_word = numpy.maximum.accumulate(numpy.where(~space, numpy.arange(n), -1))
+        prev_word = numpy.concatenate(([-1], last_word[:-1]))
+        start |= ~space & (last_nl > prev_word) & (numpy.arange(n) > 0)
+    # after sentence-final punctuation, or after a closing quote or bracket that follows it
+    after_end = numpy.zeros(n, dtype=bool)
+    after_end[1:] = is_end[:-1]
+    after_close = numpy.zeros(n, dtype=bool)
+    if n > 2:
+        after_close[2:] = closer[1:-1] & is_end[:-2]
+    start |= (after_end | after_close) & opens
+    # "1. Mood Enhancement: One of the most..." - a list label, then its text
+    for i in numpy.nonzero(colon[:-1])[0]:
+        if opens[i + 1] and _is_label(doc, int(i)):
+            start[i + 1] = True
+    starts = numpy.where(start, 1, -1).astype("int64")
+    starts[0] = 1
+    doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
     return doc
 
 
@@ -96,3 +115,33 @@ def ensure_sentences(doc: Doc) -> Doc:
     if not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
         set_sentence_starts(doc)
     return doc
+
+
+class Sentences:
+    """Sentence boundaries of a segmented doc, with Span objects made only on demand."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        flags = doc.to_array([SENT_START]).astype("int64")
+        starts = numpy.nonzero(flags == 1)[0]
+        if len(starts) == 0 or starts[0] != 0:
+            starts = numpy.concatenate(([0], starts))
+        self.starts: list[int] = starts.tolist()
+        self._spans: dict[int, Span] = {}
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def index(self, token: int) -> int:
+        """The sentence holding a token."""
+        return bisect.bisect_right(self.starts, token) - 1
+
+    def bounds(self, k: int) -> tuple[int, int]:
+        end = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.doc)
+        return self.starts[k], end
+
+    def __getitem__(self, k: int) -> Span:
+        span = self._spans.get(k)
+        if span is None:
+            span = self._spans[k] = self.doc[slice(*self.bounds(k))]
+        return span

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from .segment import Sentences
+
 LOOKBACK_SENTENCES = 5
 
 
@@ -32,7 +34,7 @@ class Mention:
 
 
 class SubjectResolver:
-    def __init__(self, doc: Doc, sents: list[Span], mentions: list[Mention], names: dict[str, str]):
+    def __init__(self, doc: Doc, sents: "Sentences", mentions: list[Mention], names: dict[str, str]):
         self.doc = doc
         self.sents = sents
         self.mentions = mentions

@@ -1,0 +1,205 @@
+"""Matching claim rules against a sentence of lexicon entities.
+
+Rules are written over lexicon classes (``@TREAT *{0,6} @CONDITION``). A
+sentence is first turned into *items*: each lexicon entity is one item, and
+so is each token that some pattern names literally ("for", "anti"). All
+other tokens only fill gaps, which are measured in tokens. An entity is
+always taken whole and never split by a gap.
+
+This replaces spaCy's token ``Matcher`` for rules: its ``{0,6}`` wildcards
+branch at every token, which made the Matcher most of the run time; here a
+pattern is only tried where its first element matches, and a sentence is
+skipped outright when it lacks a lexicon class that every pattern needs.
+
+Pattern mini-language (one list of elements per pattern):
+
+``@A|B``         one lexicon entity of class A or B
+``@A:group``     ...whose id is in the named group (``@A:!group``: not in it)
+``*{m,n}``       m to n tokens of the same sentence
+``word|other``   a literal word, compared lower-case; ``?word`` makes it optional
+``#NUM``         a number
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Iterator, NamedTuple
+
+import numpy
+from spacy.lang.en.lex_attrs import like_num
+from spacy.tokens import Doc
+
+from .errors import HealthClaimsError, problem
+
+_GAP = re.compile(r"^\*\{(\d+),(\d+)\}$")
+
+
+@dataclass(frozen=True)
+class Element:
+    kind: str  # "ent", "gap", "word", "num"
+    classes: frozenset[str] = frozenset()
+    ids: frozenset[str] | None = None
+    exclude: bool = False
+    words: frozenset[str] = frozenset()
+    optional: bool = False
+    low: int = 0
+    high: int = 0
+
+
+class Tag(NamedTuple):
+    """A lexicon entity: class, id and token offsets."""
+
+    cls: str
+    id: str
+    start: int
+    end: int
+
+
+class Item(NamedTuple):
+    """What patterns see: a lexicon entity, or a token that a pattern names literally."""
+
+    start: int
+    end: int
+    cls: str | None
+    id: str | None
+    lower: str
+    like_num: bool
+
+
+def compile_element(token: str, groups: dict[str, list[str]]) -> Element:
+    if token.startswith("@"):
+        body, _, group = token[1:].partition(":")
+        classes = frozenset(body.split("|"))
+        if not all(classes):
+            raise HealthClaimsError(problem("HC208", token=token, reason="empty class name"))
+        if not group:
+            return Element("ent", classes=classes)
+        name = group.lstrip("!")
+        if name not in groups:
+            raise HealthClaimsError(problem("HC208", token=token, reason=f"unknown group '{name}'"))
+        return Element("ent", classes=classes, ids=frozenset(groups[name]), exclude=group.startswith("!"))
+    gap = _GAP.match(token)
+    if gap:
+        low, high = int(gap.group(1)), int(gap.group(2))
+        if low > high:
+            raise HealthClaimsError(problem("HC208", token=token, reason="minimum above maximum"))
+        return Element("gap", low=low, high=high)
+    if token.startswith("*"):
+        raise HealthClaimsError(problem("HC208", token=token, reason="write a gap as *{min,max}"))
+    if token == "#NUM":
+        return Element("num")
+    words = token.lstrip("?").split("|")
+    if not all(words):
+        raise HealthClaimsError(problem("HC208", token=token, reason="empty alternative"))
+    return Element("word", words=frozenset(w.lower() for w in words), optional=token.startswith("?"))
+
+
+@dataclass(frozen=True)
+class CompiledPattern:
+    rule_id: str
+    elements: tuple[Element, ...]
+    # the lexicon classes a sentence must contain for this pattern to match
+    needs: tuple[frozenset[str], ...]
+
+    @classmethod
+    def build(cls, rule_id: str, elements: tuple[Element, ...]) -> "CompiledPattern":
+        return cls(rule_id, elements, tuple(e.classes for e in elements if e.kind == "ent"))
+
+    def possible(self, classes: set[str]) -> bool:
+        return all(need & classes for need in self.needs)
+
+
+def _matches_one(el: Element, item: Item) -> bool:
+    if el.kind == "ent":
+        if item.cls not in el.classes:
+            return False
+        if el.ids is None:
+            return True
+        return (item.id in el.ids) != el.exclude
+    if el.kind == "word":
+        # a literal may also be a one-token entity ("help" is a TREAT word)
+        return item.end - item.start == 1 and item.lower in el.words
+    if el.kind == "num":
+        return item.like_num
+    return False
+
+
+class RuleMatcher:
+    """Match every rule's patterns in a sentence; see the module docstring."""
+
+    def __init__(self, rules: dict[str, list[list[str]]], groups: dict[str, list[str]], vocab):
+        self.patterns = [
+            CompiledPattern.build(rule_id, tuple(compile_element(t, groups) for t in pattern))
+            for rule_id, patterns in rules.items()
+            for pattern in patterns
+        ]
+        words = frozenset(w for p in self.patterns for el in p.elements if el.kind == "word" for w in el.words)
+        uses_numbers = any(el.kind == "num" for p in self.patterns for el in p.elements)
+        # a lexeme flag: computed once per word type, read in C by Doc.to_array
+        self.literal_flag = vocab.add_flag(
+            lambda text: text.lower() in words or (uses_numbers and like_num(text))
+        )
+        self._possible: dict[frozenset[str], list[CompiledPattern]] = {}
+
+    def possible(self, classes: frozenset[str]) -> list[CompiledPattern]:
+        """The patterns whose lexicon classes are all present."""
+        found = self._possible.get(classes)
+        if found is None:
+            found = self._possible[classes] = [p for p in self.patterns if p.possible(classes)]
+        return found
+
+    def literal_tokens(self, doc: Doc) -> list[int]:
+        """Token indices a pattern may name literally (its words, and numbers if used)."""
+        return numpy.nonzero(doc.to_array(self.literal_flag))[0].tolist()
+
+    def __call__(self, doc: Doc, start: int, end: int, tags: list[Tag], literals: list[int],
+                 patterns: list[CompiledPattern]) -> Iterator[tuple[str, int, int]]:
+        """Yield (rule id, start token, end token) for every way a pattern matches in doc[start:end].
+
+        ``tags`` are the sentence's entities; ``literals`` the doc's literal token indices.
+        """
+        covered = {i for t in tags for i in range(t.start, t.end)}
+        items = [Item(t.start, t.end, t.cls, t.id, "", False) for t in tags]
+        lo = bisect.bisect_left(literals, start)
+        hi = bisect.bisect_left(literals, end)
+        for i in literals[lo:hi]:
+            if i not in covered:
+                tok = doc[i]
+                items.append(Item(i, i + 1, None, None, tok.lower_, tok.like_num))
+        for k, t in enumerate(items):
+            if t.cls is not None and t.end - t.start == 1:
+                items[k] = t._replace(lower=doc[t.start].lower_)
+        items.sort()
+        for pattern in patterns:
+            first = pattern.elements[0]
+            for i, item in enumerate(items):
+                if _matches_one(first, item):
+                    for stop in _match(pattern.elements, 1, items, i + 1, item.end, item.end):
+                        yield pattern.rule_id, item.start, stop
+
+
+def _match(elements: tuple[Element, ...], k: int, items: list[Item], j: int, lo: int, hi: int) -> Iterator[int]:
+    """Yield the end token of every match of elements[k:], whose first element
+    must start at a token in [lo, hi]; items[j:] are the candidates.
+
+    ``lo`` is also where the match so far ends when no gap is open.
+    """
+    if k == len(elements):
+        yield items[j - 1].end
+        return
+    el = elements[k]
+    if el.kind == "gap":
+        yield from _match(elements, k + 1, items, j, lo + el.low, hi + el.high)
+        return
+    if el.optional:
+        yield from _match(elements, k + 1, items, j, lo, hi)
+    n = len(items)
+    while j < n and items[j].start < lo:
+        j += 1
+    while j < n and items[j].start <= hi:
+        item = items[j]
+        if _matches_one(el, item):
+            yield from _match(elements, k + 1, items, j + 1, item.end, item.end)
+        j += 1
