@@ -142,7 +142,8 @@ class HealthClaims:
             k = sents.index(s)
             sent = sents[k]
             keep, substance = resolver.resolve(k, s, e, rule.allow_conventional_subject, rule.requires_subject)
-            cues, hedged = assess(hits, sent, s, e)
+            own = frozenset(i for t in by_sent[k] if s <= t.start and t.end <= e for i in range(t.start, t.end))
+            cues, hedged = assess(hits, sent, s, e, own)
             target = self._target(by_sent[k], s, e)
             finding = self._finding(doc, rule, sent, s, e, substance, target, hedged)
             if not keep:

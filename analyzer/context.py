@@ -61,21 +61,28 @@ def _in_scope(hit: Hit, sent: Span, start: int, end: int, terminators: list[int]
     trig = hit.trigger
     if trig.direction in ("forward", "both") and hit.end <= start:
         limit = sent.end if trig.max_scope is None else min(sent.end, hit.end + trig.max_scope)
-        if not trig.ignore_terminators:
+        if trig.ignore_terminators not in (True, "forward"):
             limit = min([t for t in terminators if hit.end <= t < limit] + [limit])
         if start < limit:
             return True
     if trig.direction in ("backward", "both") and hit.start >= end:
         first = sent.start if trig.max_scope is None else max(sent.start, hit.start - trig.max_scope)
-        if not trig.ignore_terminators:
+        if trig.ignore_terminators not in (True, "backward"):
             first = max([t + 1 for t in terminators if first <= t < hit.start] + [first])
         if end > first:
             return True
     return False
 
 
-def assess(hits: list[Hit], sent: Span, start: int, end: int) -> tuple[list[str], bool]:
-    """Return (suppressing cues, hedged) for a claim span [start, end) in a sentence."""
+def assess(hits: list[Hit], sent: Span, start: int, end: int,
+           own_words: frozenset[int] = frozenset()) -> tuple[list[str], bool]:
+    """Return (suppressing cues, hedged) for a claim span [start, end) in a sentence.
+
+    ``own_words`` are the token indices of the lexicon terms the claim is made
+    of: a trigger touching them is part of the claim ("no side effects"), not
+    its context. Other triggers inside the span count ("studies show it does
+    not cure...").
+    """
     local = [h for h in hits if h.start >= sent.start and h.end <= sent.end]
     terminators = [h.start for h in local if h.trigger.category == "TERMINATE"]
     cues: list[str] = []
@@ -89,8 +96,16 @@ def assess(hits: list[Hit], sent: Span, start: int, end: int) -> tuple[list[str]
             if inside or _in_scope(hit, sent, start, end, terminators):
                 hedged = True
             continue
-        if inside or (hit.start < end and hit.end > start):
-            continue  # a claim's own words are not its context ("no side effects")
-        if cat in SUPPRESSING and _in_scope(hit, sent, start, end, terminators):
+        if cat not in SUPPRESSING:
+            continue
+        if hit.start < end and hit.end > start:
+            if inside and not own_words.intersection(range(hit.start, hit.end)) and (
+                (trig_dir := hit.trigger.direction) == "both"
+                or (trig_dir == "forward" and hit.end < end)
+                or (trig_dir == "backward" and hit.start > start)
+            ):
+                cues.append(f"{cat.lower()}:{hit.trigger.id}:{sent.doc[hit.start:hit.end].text}")
+            continue  # otherwise a claim's own words are not its context
+        if _in_scope(hit, sent, start, end, terminators):
             cues.append(f"{cat.lower()}:{hit.trigger.id}:{sent.doc[hit.start:hit.end].text}")
     return cues, hedged

@@ -89,7 +89,7 @@ class Trigger:
     phrases: list[str]
     origin: Origin
     max_scope: int | None = None
-    ignore_terminators: bool = False
+    ignore_terminators: bool | str = False
 
 
 @dataclass

@@ -17,10 +17,15 @@ NOT_CLAIMS = [
     "High doses of ginger can lead to heartburn and stomach pain.",
     "More studies are needed to know whether ginger relieves migraines.",
     "It is not only tasty; talk to your doctor before using ginger for migraines.",
+    "Research shows that ginger does not relieve migraines.",
+    "Plenty of shoppers buy ginger chews to ease migraines, but a large trial found no evidence that they work.",
+    "Doctors warn against using ginger chews to treat migraines in children.",
+    "Swallowing the oil neat can burn the throat and cause nausea.",
 ]
 
 CLAIMS = [
     "Ginger chews cure migraines.",
+    "There is no evidence for the rumours, but ginger chews cure migraines.",
     "Ginger may help relieve migraines.",
     "No doubt about it: ginger relieves migraines.",
     "Ginger is not only tasty, it also relieves migraines.",
