@@ -253,7 +253,14 @@ def _iter_files(root: Traversable | Path, label: str) -> list[tuple[str, Travers
 
 
 def builtin_root() -> Traversable:
-    return resources.files("analyzer.data")
+    try:
+        return resources.files("analyzer.data")
+    except ModuleNotFoundError:
+        # e.g. "python -m analyzer" in a source checkout that shadows the installed package
+        import analyzer
+
+        where = str(Path(analyzer.__file__).parent)
+        raise HealthClaimsError(problem("HC209", where=where)) from None
 
 
 def load_pack(extra_dirs: Iterable[str | Path] = (), include_builtin: bool = True) -> PatternPack:
