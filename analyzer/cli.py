@@ -8,6 +8,7 @@ inputs be scanned and reported).
 from __future__ import annotations
 
 import enum
+import importlib
 import functools
 import json
 import sys
@@ -35,6 +36,11 @@ app.add_typer(patterns_app, name="patterns")
 class OutputFormat(str, enum.Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
+    markdown = "markdown"
+    csv = "csv"
+    junit = "junit"
 
 
 class FailOn(str, enum.Enum):
@@ -101,19 +107,23 @@ def scan(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings only, no summary line when there are none."),
 ) -> None:
     """Scan text, Markdown, HTML and JSONL posts for health claims."""
-    from .renderers import json as json_renderer
     from .renderers import text as text_renderer
     from .scan import failing, scan_paths
 
-    _pack(patterns)  # validate pattern packs before reading any input
+    pack = _pack(patterns)  # validate pattern packs before reading any input
     results = scan_paths(paths, tuple(str(p) for p in patterns or ()), id_field, text_field)
     for result in results:
         for prob in result.document.problems:
             _err(prob.format() if prob.code != "HC106" else prob.format().replace(": error ", ": warning "))
     stream = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
-        if output_format is OutputFormat.json:
-            json_renderer.render(results, stream)
+        if output_format is OutputFormat.sarif:
+            from .renderers import sarif
+
+            sarif.render(results, stream, rules=pack.active_rules())
+        elif output_format is not OutputFormat.text:
+            renderer = importlib.import_module(f".renderers.{output_format.value}", __package__)
+            renderer.render(results, stream)
         else:
             colour = text_renderer.use_colour(stream, color)
             text_renderer.render(results, stream, colour=colour, quiet=quiet)

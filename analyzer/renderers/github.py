@@ -1,0 +1,44 @@
+"""GitHub Actions workflow commands: one annotation per finding, shown inline on pull requests."""
+
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from ..scan import ScanResult
+from ._common import end_position, first_source, location, relative_path
+
+COMMAND = {"high": "error", "medium": "warning", "low": "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(results: list[ScanResult], stream: TextIO) -> None:
+    for result in results:
+        path = relative_path(result.document.path)
+        for f in result.findings:
+            line, column = location(result, f)
+            props = [f"file={_escape_property(path)}", f"line={line}"]
+            if result.document.source_line is None:
+                end_line, end_column = end_position(result, f)
+                props += [f"col={column}", f"endLine={end_line}", f"endColumn={end_column}"]
+            props.append(f"title={_escape_property(f'healthclaims {f.rule_id} ({f.severity})')}")
+            summary, url = first_source(f)
+            message = f"{f.category}: \"{f.text}\". {f.message}"
+            if summary:
+                message += f" Counter-evidence: {summary}"
+            if url:
+                message += f" ({url})"
+            stream.write(f"::{COMMAND[f.severity]} {','.join(props)}::{_escape_data(message)}\n")
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        from . import markdown
+
+        with open(summary_path, "a", encoding="utf-8") as fh:
+            markdown.render(results, fh)

@@ -1,0 +1,69 @@
+"""Markdown summary, for a pull-request comment or a moderation ticket."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TextIO
+
+from ..scan import ScanResult
+from ._common import location
+
+SEVERITIES = ("high", "medium", "low")
+
+
+def _md(text: str) -> str:
+    """Escape scanned text so it renders as text, not markup."""
+    out = []
+    for ch in text:
+        if ch in "\\`*_{}[]()<>#+!|~":
+            out.append("\\" + ch)
+        elif ch in "\r\n":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _highlight(sentence: str, claim: str) -> str:
+    at = sentence.find(claim)
+    if at == -1:
+        return _md(sentence)
+    return f"{_md(sentence[:at])}**{_md(claim)}**{_md(sentence[at + len(claim):])}"
+
+
+def render(results: list[ScanResult], stream: TextIO) -> None:
+    findings = [(r, f) for r in results for f in r.findings]
+    w = stream.write
+    w("## healthclaims report\n\n")
+    docs_with = sum(1 for r in results if r.findings)
+    w(f"{len(findings)} claim{'s' if len(findings) != 1 else ''} in {docs_with} of {len(results)} "
+      f"document{'s' if len(results) != 1 else ''}.\n\n")
+    if findings:
+        counts = Counter((f.category, f.severity) for _, f in findings)
+        categories = sorted({c for c, _ in counts})
+        w("| category | " + " | ".join(SEVERITIES) + " | total |\n")
+        w("| --- |" + " --- |" * (len(SEVERITIES) + 1) + "\n")
+        for c in categories:
+            row = [counts.get((c, s), 0) for s in SEVERITIES]
+            w(f"| {c} | " + " | ".join(str(n) for n in row) + f" | {sum(row)} |\n")
+        w("\n")
+    for r, f in findings:
+        line, column = location(r, f)
+        hedge = " (hedged)" if f.hedged else ""
+        subject = f" [{_md(f.substance)}]" if f.substance else ""
+        w(f"### `{r.document.path}:{line}:{column}` {f.severity} {f.category}{hedge}{subject}\n\n")
+        w(f"> {_highlight(f.sentence, f.text)}\n\n")
+        w(f"{_md(f.message)} Rule `{f.rule_id}`.\n\n")
+        for ev in f.evidence:
+            links = ", ".join(
+                f"[{_md(s.get('publisher') or s.get('title', 'source'))}{', ' + str(s['year']) if s.get('year') else ''}]"
+                f"(<{s['url']}>)"
+                for s in ev.get("sources", []) if s.get("url")
+            )
+            w(f"- **{ev.get('verdict', '').replace('_', ' ')}**: {_md(ev.get('summary', ''))} {links}\n")
+        w("\n")
+    problems = [(r, p) for r in results for p in r.document.problems]
+    if problems:
+        w("### Input problems\n\n")
+        for _, p in problems:
+            w(f"- {_md(p.format())}\n")

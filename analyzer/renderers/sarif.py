@@ -1,0 +1,119 @@
+"""SARIF 2.1.0 output for code scanning (GitHub and other SARIF consumers)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TextIO
+
+from .. import __version__
+from ..patterns import Rule
+from ..scan import ScanResult
+from ._common import SARIF_LEVEL, end_position, fingerprints, first_source, relative_path
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/healthclaims/"
+
+
+def rule_descriptor(rule: Rule) -> dict:
+    basis = rule.basis or {}
+    help_lines = [
+        rule.message,
+        "",
+        f"Basis: {basis.get('authority', '')}. {basis.get('summary', '')}".strip(),
+        f"How to fix: {rule.fix}",
+    ]
+    if basis.get("url"):
+        help_lines.append(f"Reference: {basis['url']}")
+    markdown = [
+        f"**{rule.message}**",
+        "",
+        f"**Basis:** {basis.get('authority', '')}. {basis.get('summary', '')}",
+        "",
+        f"**How to fix:** {rule.fix}",
+    ]
+    if basis.get("url"):
+        markdown += ["", f"[Reference]({basis['url']})"]
+    descriptor = {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.message},
+        "fullDescription": {"text": f"{rule.message} {basis.get('summary', '')}".strip()},
+        "help": {"text": "\n".join(help_lines), "markdown": "\n".join(markdown)},
+        "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
+        "properties": {"category": rule.category, "severity": rule.severity, "tags": ["health-claims", rule.category]},
+    }
+    if basis.get("url"):
+        descriptor["helpUri"] = basis["url"]
+    return descriptor
+
+
+def result_message(f) -> str:
+    summary, url = first_source(f)
+    subject = f" [{f.substance}]" if f.substance else ""
+    hedge = " (hedged: still a claim)" if f.hedged else ""
+    text = f"{f.category}: \"{f.text}\"{subject}{hedge}. {f.message}"
+    if summary:
+        text += f" Counter-evidence: {summary}"
+    if url:
+        text += f" Source: {url}"
+    return text
+
+
+def build(results: list[ScanResult], rules: list[Rule], root: str | None = None) -> dict:
+    ordered_rules = sorted(rules, key=lambda r: r.id)
+    index = {r.id: i for i, r in enumerate(ordered_rules)}
+    sarif_results = []
+    for result in results:
+        doc = result.document
+        uri = relative_path(doc.path, root)
+        for f, fingerprint in zip(result.findings, fingerprints(result)):
+            if doc.source_line is not None:
+                region = {"startLine": doc.source_line}
+            else:
+                end_line, end_column = end_position(result, f)
+                region = {"startLine": f.line, "startColumn": f.column, "endLine": end_line, "endColumn": end_column}
+            entry = {
+                "ruleId": f.rule_id,
+                "level": SARIF_LEVEL[f.severity],
+                "message": {"text": result_message(f)},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                    "region": {**region, "snippet": {"text": f.text}},
+                }}],
+                "partialFingerprints": {"healthclaims/v1": fingerprint},
+                "properties": {
+                    "category": f.category,
+                    "severity": f.severity,
+                    "hedged": f.hedged,
+                    "substance": f.substance,
+                    "target": f.target,
+                    "document": doc.id,
+                    "evidence": [e.get("id") for e in f.evidence],
+                },
+            }
+            if f.rule_id in index:
+                entry["ruleIndex"] = index[f.rule_id]
+            sarif_results.append(entry)
+    root_uri = Path(root or ".").resolve().as_uri() + "/"
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "healthclaims",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [rule_descriptor(r) for r in ordered_rules],
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+            "results": sarif_results,
+            "columnKind": "unicodeCodePoints",
+        }],
+    }
+
+
+def render(results: list[ScanResult], stream: TextIO, rules: list[Rule], root: str | None = None) -> None:
+    json.dump(build(results, rules, root), stream, indent=2, sort_keys=True, ensure_ascii=False)
+    stream.write("\n")
