@@ -39,6 +39,9 @@ if not Doc.has_extension("health_claims_suppressed"):
 # When two lexicon matches cover the same tokens, the earlier class wins.
 CLASS_PRIORITY = ("SUBSTANCE", "DRUG", "CONDITION", "EFFECT", "WEIGHT")
 SUBJECT_CLASSES = ("SUBSTANCE", "DRUG", "PRONOUN")
+# Everyday vocabulary: never used alone to decide that a doc may hold a claim.
+COMMON_CLASSES = frozenset({"SUBSTANCE", "PRONOUN", "TREAT", "BENEFIT", "MANY", "NATURAL", "RESOLVE", "PREVENT",
+                            "COMPARE"})
 # Property words ("anti-cancer") stand for the condition or effect they name.
 PROPERTY_CLASSES = {"DISEASE_PROP": "CONDITION", "EFFECT_PROP": "EFFECT"}
 
@@ -66,6 +69,35 @@ class HealthClaims:
         self.evidence = EvidenceIndex(pack, limit=evidence_limit)
         self.names = {(c, i): e.name for (c, i), e in pack.lexicon.items()}
         self._evidence_dicts: dict[str, dict] = {}
+        # 0. prefilter: a lexeme flag (computed once per word type, read in C)
+        anchors = self._anchor_words(make_doc)
+        self.anchor_flag = None if anchors is None else nlp.vocab.add_flag(lambda text: text.lower() in anchors)
+
+    def _anchor_words(self, make_doc) -> frozenset[str] | None:
+        """Words at least one of which every possible claim contains.
+
+        For each pattern, one of its required lexicon classes that is not common
+        everyday vocabulary (conditions, effects, drugs, safety and proof phrases...);
+        for each term of that class, its longest word that is not a stop word. A doc with none of these
+        words cannot match any pattern, so it skips phrase matching altogether.
+        ``None`` when some pattern has no such class (then every doc is examined).
+        """
+        sizes: dict[str, int] = {}
+        for (cls, _), entry in self.pack.lexicon.items():
+            sizes[cls] = sizes.get(cls, 0) + len(entry.terms)
+        anchor_classes: set[str] = set()
+        for pattern in self.matcher.patterns:
+            options = [need for need in pattern.needs if not need & COMMON_CLASSES]
+            if not options:
+                return None
+            anchor_classes |= min(options, key=lambda need: sum(sizes.get(c, 0) for c in need))
+        words: set[str] = set()
+        for (cls, _), entry in self.pack.lexicon.items():
+            if cls in anchor_classes:
+                for doc in make_doc.pipe(entry.terms):
+                    if len(doc):
+                        words.add(max(doc, key=lambda t: (not t.is_stop and not t.is_punct, len(t.text), -t.i)).lower_)
+        return frozenset(words)
 
     # ------------------------------------------------------------------ tagging
     def tag(self, doc: Doc, only_if_possible: bool = False) -> list[Tag]:
@@ -101,6 +133,8 @@ class HealthClaims:
         return doc
 
     def find(self, doc: Doc) -> tuple[list[Finding], list[Finding]]:
+        if self.anchor_flag is not None and not doc.to_array(self.anchor_flag).any():
+            return [], []
         tags = self.tag(doc, only_if_possible=True)
         if not tags or not self.matcher.possible(frozenset(t.cls for t in tags)):
             return [], []

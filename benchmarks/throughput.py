@@ -1,11 +1,12 @@
 """Throughput of the full analyzer against spaCy blank-English tokenization alone.
 
-Both run on the same synthetic marketing text, in the same process, in the
-same run; the figure that matters is the ratio (analyzer words/s divided by
+Both run on the same synthetic post export (everyday posts, and a given share
+of health posts with claims, debunks, questions and warnings), in the same
+process, in the same run; the figure that matters is the ratio (analyzer words/s divided by
 tokenizer words/s), which the project keeps at 0.5 or more. Also times the
 start-up of `healthclaims scan` on a one-line file.
 
-    python benchmarks/throughput.py [--docs 4000] [--repeat 3]
+    python benchmarks/throughput.py [--docs 10000] [--repeat 3] [--health-share 0.2]
 """
 
 from __future__ import annotations
@@ -20,23 +21,45 @@ import tempfile
 import time
 from pathlib import Path
 
-TEMPLATES = [
-    "{sub} may help {verb} {cond} naturally.",
-    "Our {sub} gummies are loved by thousands of customers across the country.",
+# Posts of everyday chat, shop logistics, recipes and reviews: most posts in a
+# moderation export make no health claim at all.
+EVERYDAY = [
     "Shipping is free on orders over fifty dollars, and returns are easy.",
-    "{sub} has been used for centuries and is harvested by hand.",
-    "Many people take {sub} with breakfast because they like the taste.",
-    "There is no evidence that {sub} can {verb} {cond}.",
-    "Store the bottle in a cool, dry place away from children.",
-    "Is {sub} right for you? Talk to your doctor before starting.",
-    "{sub} boosts {effect} and supports your whole body.",
-    "Each capsule contains 500 mg of organic {sub} powder.",
+    "Store the bottle in a cool, dry place away from sunlight.",
     "Our customers say the flavour is mild and earthy.",
     "The company was founded in a small town by two friends.",
+    "Does anyone know if the shop on Main Street is open on Sundays?",
+    "I mixed it into my morning smoothie with banana and oat milk.",
+    "The parcel arrived two days late but the packaging was fine.",
+    "We are hiring a part-time warehouse assistant in Leeds.",
+    "Thanks for the quick reply, I will order again next month.",
+    "The new label design looks great in green and gold.",
+    "Has anyone tried the lemon flavour or is the original better?",
+    "Our team will be at the farmers market this Saturday morning.",
+    "Use code SPRING for ten percent off your first order.",
+    "The recipe calls for two cups of flour and a pinch of salt.",
+    "I walked the dog along the river before work today.",
+    "{sub} is harvested by hand and dried in the shade.",
+    "Our {sub} gummies now come in a recyclable jar.",
+    "Each capsule contains 500 mg of organic {sub} powder.",
+    "Many people take {sub} with breakfast because they like the taste.",
+]
+# Health posts: claims of every category, plus the debunks, questions and
+# warnings that must not be flagged.
+HEALTH = [
+    "{sub} may help {verb} {cond} naturally.",
+    "{sub} boosts {effect} and supports your whole body.",
+    "There is no evidence that {sub} can {verb} {cond}.",
+    "Is {sub} right for you? Talk to your doctor before starting.",
+    "Our {sub} drops are completely safe with no side effects.",
+    "Clinically proven {sub} formula for {cond}.",
+    "{sub} works as well as prescription drugs for {cond}.",
+    "High doses of {sub} can cause nausea and headaches.",
 ]
 
 
-def make_corpus(n_docs: int, seed: int = 7) -> list[str]:
+def make_corpus(n_docs: int, health_share: float = 0.2, seed: int = 7) -> list[str]:
+    """``n_docs`` posts of 1 to 6 sentences; ``health_share`` of the posts are about health."""
     from analyzer.patterns import cached_pack
 
     pack = cached_pack()
@@ -47,11 +70,12 @@ def make_corpus(n_docs: int, seed: int = 7) -> list[str]:
     verbs = ["relieve", "ease", "treat", "fight", "soothe"]
     docs = []
     for _ in range(n_docs):
-        sentences = [
-            rng.choice(TEMPLATES).format(sub=rng.choice(subs), cond=rng.choice(conds), effect=rng.choice(effects),
-                                         verb=rng.choice(verbs))
-            for _ in range(rng.randint(3, 9))
-        ]
+        health = rng.random() < health_share
+        sentences = []
+        for k in range(rng.randint(1, 6)):
+            pool = HEALTH if health and (k == 0 or rng.random() < 0.4) else EVERYDAY
+            sentences.append(rng.choice(pool).format(sub=rng.choice(subs), cond=rng.choice(conds),
+                                                      effect=rng.choice(effects), verb=rng.choice(verbs)))
         docs.append(" ".join(sentences))
     return docs
 
@@ -85,21 +109,25 @@ def startup_seconds(repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--docs", type=int, default=4000)
+    parser.add_argument("--docs", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--health-share", type=float, default=0.2,
+                        help="share of posts about health (default 0.2; 1.0 for a claim-dense stress test)")
     args = parser.parse_args()
 
     from analyzer.pipeline import get_pipeline
 
-    docs = make_corpus(args.docs)
+    docs = make_corpus(args.docs, args.health_share)
     n_words = words(docs)
     nlp = get_pipeline()
     list(nlp.pipe(docs[:50]))  # warm up
 
     tokenize = best_of(args.repeat, lambda: list(nlp.tokenizer.pipe(docs)))
-    analyze = best_of(args.repeat, lambda: sum(len(d._.health_claims) for d in nlp.pipe(docs, batch_size=256)))
+    counts = []
+    analyze = best_of(args.repeat, lambda: counts.append(
+        sum(len(d._.health_claims) for d in nlp.pipe(docs, batch_size=256))))
     tok_wps, full_wps = n_words / tokenize, n_words / analyze
-    print(f"documents            {len(docs)}")
+    print(f"documents            {len(docs)} (health share {args.health_share:.2f}, {counts[-1]} findings)")
     print(f"words                {n_words}")
     print(f"tokenizer only       {tok_wps:,.0f} words/s")
     print(f"full analyzer        {full_wps:,.0f} words/s")
