@@ -99,7 +99,12 @@ def scan(
     paths: List[str] = typer.Argument(..., help="Files, directories (recursive) or - for stdin."),
     output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "--output-format", "-f", help="Output format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
-    fail_on: FailOn = typer.Option(FailOn.low, "--fail-on", help="Exit 1 when a finding at or above this severity exists."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when a finding at or above this severity exists (default: the config's, else low)."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Report only: exit 0 even when claims are found."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="Configuration file (default: .healthclaims.toml or [tool.healthclaims] in pyproject.toml, searched upwards)."),
+    no_config: bool = typer.Option(False, "--no-config", help="Ignore any configuration file."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report and fail only on findings not recorded in this baseline file."),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings in this file (then exit 0)."),
     patterns: Optional[List[Path]] = PatternsOption,
     id_field: str = typer.Option("id", "--id-field", help="JSONL field holding the post id."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the post text."),
@@ -107,14 +112,26 @@ def scan(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings only, no summary line when there are none."),
 ) -> None:
     """Scan text, Markdown, HTML and JSONL posts for health claims."""
+    from .config import Config, load_config
+    from .policy import Baseline, apply_policy
     from .renderers import text as text_renderer
     from .scan import failing, scan_paths
 
-    pack = _pack(patterns)  # validate pattern packs before reading any input
-    results = scan_paths(paths, tuple(str(p) for p in patterns or ()), id_field, text_field)
+    config = Config() if no_config else load_config(config_file)
+    pattern_dirs = tuple(config.patterns) + tuple(str(p) for p in patterns or ())
+    pack = _pack([Path(p) for p in pattern_dirs])  # validate pattern packs before reading any input
+    baseline_data = Baseline.load(baseline) if baseline is not None else None
+    known = {r.id for r in pack.active_rules()} | {r.category for r in pack.active_rules()}
+    unknown = sorted({*config.disable, *config.severity} - known)
+    if unknown:
+        raise HealthClaimsError(problem("HC304", str(config.path), field="disable/severity",
+                                        reason=f"unknown rule or category {', '.join(unknown)}"))
+    results = scan_paths(paths, pattern_dirs, id_field, text_field,
+                         accept=config.wants if (config.include or config.exclude) else None)
+    apply_policy(results, config, baseline_data)
     for result in results:
-        for prob in result.document.problems:
-            _err(prob.format() if prob.code != "HC106" else prob.format().replace(": error ", ": warning "))
+        for prob in (*result.document.problems, *result.notes):
+            _err(prob.format())
     stream = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
         if output_format is OutputFormat.sarif:
@@ -130,9 +147,15 @@ def scan(
     finally:
         if output:
             stream.close()
+    if write_baseline is not None:
+        count = Baseline.write(write_baseline, results)
+        _err(f"healthclaims: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline}")
     if any(r.document.status == "error" for r in results):
         raise typer.Exit(2)
-    raise typer.Exit(1 if failing(results, fail_on.value) else 0)
+    threshold = fail_on.value if fail_on is not None else (config.fail_on or "low")
+    if exit_zero or write_baseline is not None:
+        raise typer.Exit(0)
+    raise typer.Exit(1 if failing(results, threshold) else 0)
 
 
 @rules_app.callback(invoke_without_command=True)

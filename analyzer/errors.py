@@ -18,6 +18,7 @@ class Errors:
     HC105 = "JSONL record has no string field '{field}'; set --text-field/--id-field to the right field names."
     HC106 = "file is empty; nothing to scan."
     HC107 = "no such file or directory; check the path."
+    # HC110 (a warning) is written by analyzer.policy: an inline suppression that suppresses nothing.
     # Patterns (HC2xx): a broken pattern pack stops the run with exit code 2.
     HC201 = "YAML syntax error: {reason}. Fix the YAML at that line."
     HC202 = "invalid pattern data at '{field}': {reason}."
@@ -33,6 +34,9 @@ class Errors:
     # Usage (HC3xx)
     HC301 = "unknown rule id '{id}'; run 'healthclaims rules' to list rule ids."
     HC302 = "labelled line {line} is invalid: {reason}; each line needs 'text' and 'label' (0 or 1)."
+    HC303 = "cannot read the configuration: {reason}. Fix the TOML, or pass --config with another file."
+    HC304 = "invalid configuration at '{field}': {reason}. See 'Configuration' in the README for the keys."
+    HC305 = "baseline file cannot be used: {reason}. Write one with --write-baseline FILE."
 
 
 @dataclass
@@ -43,19 +47,21 @@ class Problem:
     message: str
     path: str | None = None
     line: int | None = None
+    warning: bool = False
 
     def format(self) -> str:
-        where = self.path or "<input>"
+        where = self.path or "healthclaims"
         if self.line is not None:
             where = f"{where}:{self.line}"
-        return f"{where}: error {self.code}: {self.message}"
+        return f"{where}: {'warning' if self.warning else 'error'} {self.code}: {self.message}"
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "path": self.path, "line": self.line}
+        return {"code": self.code, "message": self.message, "path": self.path, "line": self.line,
+                "level": "warning" if self.warning else "error"}
 
 
-def problem(code: str, path: str | None = None, line: int | None = None, **fields) -> Problem:
-    return Problem(code, getattr(Errors, code).format(**fields), path, line)
+def problem(code: str, path: str | None = None, line: int | None = None, warning: bool = False, **fields) -> Problem:
+    return Problem(code, getattr(Errors, code).format(**fields), path, line, warning)
 
 
 class HealthClaimsError(Exception):

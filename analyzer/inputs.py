@@ -14,7 +14,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from .errors import Problem, problem
 
@@ -33,8 +33,12 @@ class Document:
     kind: str = "text"
 
 
-def discover(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
-    """Expand directories (recursively, known suffixes, sorted); '-' is stdin."""
+def discover(paths: Iterable[str], accept: Callable[[Path], bool] | None = None) -> Iterator[tuple[str, Path | None]]:
+    """Expand directories (recursively, known suffixes, sorted); '-' is stdin.
+
+    ``accept`` filters the files found inside directories (include/exclude
+    globs); files named on the command line are always read.
+    """
     for raw in paths:
         if raw == "-":
             yield "-", None
@@ -42,7 +46,8 @@ def discover(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
         p = Path(raw)
         if p.is_dir():
             for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES and not _hidden(child, p):
+                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES and not _hidden(child, p) \
+                        and (accept is None or accept(child)):
                     yield str(child), child
         else:
             yield raw, p
@@ -53,8 +58,8 @@ def _hidden(child: Path, root: Path) -> bool:
 
 
 def read_documents(paths: Iterable[str], id_field: str = "id", text_field: str = "text",
-                   stdin: BinaryIO | None = None) -> Iterator[Document]:
-    for display, path in discover(paths):
+                   stdin: BinaryIO | None = None, accept: Callable[[Path], bool] | None = None) -> Iterator[Document]:
+    for display, path in discover(paths, accept):
         if path is None:
             data = (stdin or sys.stdin.buffer).read()
             yield _from_bytes("<stdin>", "<stdin>", data, ".txt")
@@ -96,7 +101,7 @@ def _from_bytes(doc_id: str, path: str, data: bytes, suffix: str) -> Document:
 def _finish(doc: Document) -> Document:
     if not doc.text.strip():
         doc.status = "empty"
-        doc.problems.append(problem("HC106", doc.path, doc.source_line))
+        doc.problems.append(problem("HC106", doc.path, doc.source_line, warning=True))
     return doc
 
 

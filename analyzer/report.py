@@ -24,8 +24,10 @@ def document_entry(result: ScanResult) -> dict:
         "path": doc.path,
         "status": doc.status,
         "findings": [f.to_dict() for f in result.findings],
-        "problems": [p.to_dict() for p in doc.problems],
+        "problems": [p.to_dict() for p in (*doc.problems, *result.notes)],
     }
+    if result.suppressed:
+        entry["suppressed"] = [{**f.to_dict(), "suppressed_by": list(f.suppressed_by)} for f in result.suppressed]
     if doc.source_line is not None:
         entry["source_line"] = doc.source_line
     return entry
@@ -42,6 +44,8 @@ def summarize(results: list[ScanResult]) -> dict:
         "documents_with_findings": sum(1 for r in results if r.findings),
         "findings": len(findings),
         "hedged": sum(1 for f in findings if f.hedged),
+        "suppressed": sum(len(r.suppressed) for r in results),
+        "warnings": sum(1 for r in results for p in (*r.document.problems, *r.notes) if p.warning),
         "by_category": dict(sorted(Counter(f.category for f in findings).items())),
         "by_severity": dict(sorted(Counter(f.severity for f in findings).items())),
         "by_rule": dict(sorted(Counter(f.rule_id for f in findings).items())),

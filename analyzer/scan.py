@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from .findings import SEVERITY_RANK, Finding
 from .inputs import Document, prose_view, read_documents
@@ -14,6 +15,10 @@ from .pipeline import analyze_many, get_pipeline, locate
 class ScanResult:
     document: Document
     findings: list[Finding] = field(default_factory=list)
+    # findings an inline suppression or the baseline holds back (reason in suppressed_by)
+    suppressed: list[Finding] = field(default_factory=list)
+    # warnings about the document that do not stop it being scanned (unused suppressions)
+    notes: list = field(default_factory=list)
 
 
 def scan_documents(docs: Iterable[Document], patterns: tuple[str, ...] = (), batch_size: int = 64) -> Iterator[ScanResult]:
@@ -37,8 +42,8 @@ def scan_documents(docs: Iterable[Document], patterns: tuple[str, ...] = (), bat
 
 
 def scan_paths(paths: Iterable[str], patterns: tuple[str, ...] = (), id_field: str = "id", text_field: str = "text",
-               stdin: BinaryIO | None = None) -> list[ScanResult]:
-    return list(scan_documents(read_documents(paths, id_field, text_field, stdin), patterns))
+               stdin: BinaryIO | None = None, accept: Callable[[Path], bool] | None = None) -> list[ScanResult]:
+    return list(scan_documents(read_documents(paths, id_field, text_field, stdin, accept), patterns))
 
 
 def failing(results: Iterable[ScanResult], fail_on: str) -> bool:

@@ -25,10 +25,14 @@ def relative_path(path: str, root: str | None = None) -> str:
 
 
 def fingerprints(result: ScanResult) -> list[str]:
+    return fingerprints_for(result, result.findings)
+
+
+def fingerprints_for(result: ScanResult, findings: list[Finding]) -> list[str]:
     """Stable per-finding keys: rule, document and matched text (and which repeat), not line numbers."""
     seen: Counter = Counter()
     keys = []
-    for f in result.findings:
+    for f in findings:
         key = (f.rule_id, result.document.id, " ".join(f.text.lower().split()))
         seen[key] += 1
         raw = "|".join((*key, str(seen[key])))

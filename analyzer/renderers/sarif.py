@@ -9,7 +9,7 @@ from typing import TextIO
 from .. import __version__
 from ..patterns import Rule
 from ..scan import ScanResult
-from ._common import SARIF_LEVEL, end_position, fingerprints, first_source, relative_path
+from ._common import SARIF_LEVEL, end_position, fingerprints_for, first_source, relative_path
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/healthclaims/"
@@ -67,7 +67,10 @@ def build(results: list[ScanResult], rules: list[Rule], root: str | None = None)
     for result in results:
         doc = result.document
         uri = relative_path(doc.path, root)
-        for f, fingerprint in zip(result.findings, fingerprints(result)):
+        everything = sorted(result.findings + result.suppressed, key=lambda f: f.sort_key())
+        keys = dict(zip(map(id, everything), fingerprints_for(result, everything)))
+        for f in everything:
+            fingerprint = keys[id(f)]
             if doc.source_line is not None:
                 region = {"startLine": doc.source_line}
             else:
@@ -94,6 +97,13 @@ def build(results: list[ScanResult], rules: list[Rule], root: str | None = None)
             }
             if f.rule_id in index:
                 entry["ruleIndex"] = index[f.rule_id]
+            if f.suppressed_by:
+                how = f.suppressed_by[0]
+                if how == "baseline":
+                    entry["suppressions"] = [{"kind": "external", "justification": "recorded in the baseline"}]
+                else:
+                    reason = how.partition(":")[2]
+                    entry["suppressions"] = [{"kind": "inSource", **({"justification": reason} if reason else {})}]
             sarif_results.append(entry)
     root_uri = Path(root or ".").resolve().as_uri() + "/"
     return {

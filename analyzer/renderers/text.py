@@ -51,6 +51,9 @@ def render(results: list[ScanResult], stream: TextIO, colour: bool, quiet: bool 
     errors = sum(1 for r in results if r.document.status == "error")
     if not quiet or total:
         parts = [f"Found {total} claim{'s' if total != 1 else ''} in {flagged} of {docs} document{'s' if docs != 1 else ''}"]
+        suppressed = sum(len(r.suppressed) for r in results)
+        if suppressed:
+            parts.append(f"{suppressed} suppressed or in the baseline")
         if errors:
             parts.append(f"{errors} could not be read")
         stream.write(paint("; ".join(parts) + ".", _DIM) + "\n")

@@ -1,0 +1,118 @@
+"""Project configuration: ``[tool.healthclaims]`` in pyproject.toml or a ``.healthclaims.toml``.
+
+Found from the current directory upwards (a ``.healthclaims.toml`` wins over a
+``pyproject.toml`` in the same directory), validated against
+``schemas/config.schema.json``. Paths and globs in it are relative to the file.
+Command-line flags override it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+
+from .errors import HealthClaimsError, problem
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    fail_on: str | None = None
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    disable: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    patterns: list[str] = field(default_factory=list)
+    allow: list[str] = field(default_factory=list)
+    allow_substances: list[str] = field(default_factory=list)
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def wants(self, file: Path) -> bool:
+        """Whether a file found in a directory should be scanned (include/exclude globs)."""
+        try:
+            rel = file.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            rel = file.as_posix()
+        if self.include and not any(_glob(rel, g) for g in self.include):
+            return False
+        return not any(_glob(rel, g) for g in self.exclude)
+
+
+def _glob(rel: str, pattern: str) -> bool:
+    pattern = pattern.lstrip("/")
+    if fnmatch.fnmatch(rel, pattern):
+        return True
+    # "drafts/**" and "drafts/" also match everything below drafts
+    base = pattern.rstrip("*").rstrip("/")
+    return bool(base) and pattern.endswith(("/**", "/")) and rel.startswith(base + "/")
+
+
+def config_schema() -> dict:
+    return json.loads((resources.files("analyzer.schemas") / "config.schema.json").read_text("utf-8"))
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        dotfile = folder / ".healthclaims.toml"
+        if dotfile.is_file():
+            return dotfile
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        return "healthclaims" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
+def load_config(path: Path | None = None, search: bool = True) -> Config:
+    """Load the given config file, or the one found upwards from the current directory."""
+    if path is None:
+        path = find_config() if search else None
+        if path is None:
+            return Config()
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise HealthClaimsError(problem("HC303", str(path), reason=exc.strerror or str(exc))) from None
+    except tomllib.TOMLDecodeError as exc:
+        at = re.search(r"at line (\d+)", str(exc))
+        line = int(at.group(1)) if at else None
+        raise HealthClaimsError(problem("HC303", str(path), line, reason=str(exc).split(" (at")[0])) from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("healthclaims", {})
+        prefix = "tool.healthclaims."
+    else:
+        prefix = ""
+    errors = sorted(jsonschema.Draft202012Validator(config_schema()).iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        err = errors[0]
+        where = prefix + ".".join(str(p) for p in err.path) if err.path else prefix.rstrip(".") or "(top level)"
+        raise HealthClaimsError(problem("HC304", str(path), field=where, reason=err.message))
+    base = path.parent
+    return Config(
+        path=path,
+        fail_on=data.get("fail-on"),
+        include=list(data.get("include", [])),
+        exclude=list(data.get("exclude", [])),
+        disable=list(data.get("disable", [])),
+        severity=dict(data.get("severity", {})),
+        patterns=[str((base / p).resolve()) for p in data.get("patterns", [])],
+        allow=[a.lower() for a in data.get("allow", [])],
+        allow_substances=[s.lower() for s in data.get("allow-substances", [])],
+    )

@@ -1,0 +1,153 @@
+"""What the team chose to report: configuration, inline suppressions and baselines.
+
+Runs on scan results, after the pipeline and before the report:
+
+- configuration: disabled rules or categories, severity overrides, allowed
+  phrases and substances (:mod:`analyzer.config`);
+- inline suppressions, in an HTML comment (Markdown and HTML keep them out of
+  the rendered page; plain text accepts them too)::
+
+      <!-- healthclaims-disable-line safety-claim -- quoting the label -->
+      <!-- healthclaims-disable-next-line disease_claim -->
+      <!-- healthclaims-disable proof-claim -->  ...  <!-- healthclaims-enable proof-claim -->
+
+  Rule ids or categories, separated by commas or spaces (none: every rule),
+  then optionally ``--`` and a reason. Suppressed findings are kept and counted,
+  not dropped; a suppression that suppresses nothing is reported (HC110);
+- baselines: findings recorded earlier, keyed on rule, document and matched
+  text (not line numbers), are reported as baselined, not as new.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .errors import HealthClaimsError, Problem, problem
+from .findings import Finding
+from .renderers._common import relative_path
+from .scan import ScanResult
+
+_DIRECTIVE = re.compile(
+    r"<!--\s*healthclaims-(disable-next-line|disable-line|disable|enable)\b(.*?)-->", re.DOTALL
+)
+BASELINE_VERSION = 1
+
+
+@dataclass
+class Directive:
+    kind: str
+    line: int
+    rules: frozenset[str]
+    reason: str
+    end_line: int | None = None  # for ranges: the line of the matching enable
+    used: bool = False
+
+    def covers(self, f: Finding) -> bool:
+        if self.rules and f.rule_id not in self.rules and f.category not in self.rules:
+            return False
+        if self.kind == "disable-line":
+            return f.line == self.line
+        if self.kind == "disable-next-line":
+            return f.line == self.line + 1
+        return self.line <= f.line and (self.end_line is None or f.line <= self.end_line)
+
+    def describe(self) -> str:
+        what = ", ".join(sorted(self.rules)) or "all rules"
+        return f"healthclaims-{self.kind} ({what})"
+
+
+def parse_directives(text: str) -> list[Directive]:
+    directives: list[Directive] = []
+    open_ranges: list[Directive] = []
+    for m in _DIRECTIVE.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        body, _, reason = m.group(2).partition("--")
+        rules = frozenset(r for r in re.split(r"[\s,]+", body.strip()) if r)
+        kind = m.group(1)
+        if kind == "enable":
+            for d in reversed(open_ranges):
+                if not rules or d.rules == rules:
+                    d.end_line = line
+                    open_ranges.remove(d)
+                    break
+            continue
+        d = Directive(kind, line, rules, reason.strip())
+        directives.append(d)
+        if kind == "disable":
+            open_ranges.append(d)
+    return directives
+
+
+@dataclass
+class Baseline:
+    counts: Counter = field(default_factory=Counter)
+
+    @staticmethod
+    def key(result: ScanResult, f: Finding) -> tuple[str, str, str]:
+        doc = result.document
+        where = doc.id if doc.source_line is not None else relative_path(doc.path)
+        return f.rule_id, where, " ".join(f.text.lower().split())
+
+    @classmethod
+    def load(cls, path: Path) -> "Baseline":
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            entries = data["findings"]
+            counts = Counter({(e["rule_id"], e["path"], e["text"]): int(e.get("count", 1)) for e in entries})
+        except OSError as exc:
+            raise HealthClaimsError(problem("HC305", str(path), reason=exc.strerror or str(exc))) from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise HealthClaimsError(problem("HC305", str(path), reason=f"not a healthclaims baseline ({exc})")) from None
+        return cls(counts)
+
+    @staticmethod
+    def write(path: Path, results: list[ScanResult]) -> int:
+        counts = Counter(Baseline.key(r, f) for r in results for f in r.findings)
+        entries = [{"rule_id": k[0], "path": k[1], "text": k[2], "count": n} for k, n in sorted(counts.items())]
+        path.write_text(json.dumps({"version": BASELINE_VERSION, "findings": entries}, indent=2) + "\n", "utf-8")
+        return sum(counts.values())
+
+
+def apply_policy(results: list[ScanResult], config: Config, baseline: Baseline | None = None) -> None:
+    """Filter and annotate scan results in place."""
+    remaining = Counter(baseline.counts) if baseline else Counter()
+    disabled = set(config.disable)
+    for result in results:
+        kept: list[Finding] = []
+        directives = parse_directives(result.document.text) if result.findings or "healthclaims-" in result.document.text else []
+        for f in result.findings:
+            if f.rule_id in disabled or f.category in disabled:
+                continue
+            if config.allow and any(a in f.sentence.lower() for a in config.allow):
+                continue
+            if config.allow_substances and f.substance and (
+                (f.substance_id or "").lower() in config.allow_substances or f.substance.lower() in config.allow_substances
+            ):
+                continue
+            if f.rule_id in config.severity:
+                f.severity = config.severity[f.rule_id]
+            directive = next((d for d in directives if d.covers(f)), None)
+            if directive is not None:
+                directive.used = True
+                f.suppressed_by = [f"inline:{directive.reason}" if directive.reason else "inline"]
+                result.suppressed.append(f)
+                continue
+            key = Baseline.key(result, f) if baseline else None
+            if key is not None and remaining[key] > 0:
+                remaining[key] -= 1
+                f.suppressed_by = ["baseline"]
+                result.suppressed.append(f)
+                continue
+            kept.append(f)
+        result.findings = kept
+        for d in directives:
+            if not d.used:
+                result.notes.append(Problem(
+                    "HC110", f"unused suppression {d.describe()}: nothing here is flagged; remove the comment.",
+                    result.document.path, (result.document.source_line or 1) + d.line - 1, warning=True,
+                ))
