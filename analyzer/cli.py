@@ -41,6 +41,7 @@ class OutputFormat(str, enum.Enum):
     markdown = "markdown"
     csv = "csv"
     junit = "junit"
+    html = "html"
 
 
 class FailOn(str, enum.Enum):
