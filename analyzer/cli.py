@@ -106,6 +106,7 @@ def scan(
     no_config: bool = typer.Option(False, "--no-config", help="Ignore any configuration file."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report and fail only on findings not recorded in this baseline file."),
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings in this file (then exit 0)."),
+    diff: Optional[str] = typer.Option(None, "--diff", help="Report only findings on lines changed since this git ref (e.g. origin/main)."),
     patterns: Optional[List[Path]] = PatternsOption,
     id_field: str = typer.Option("id", "--id-field", help="JSONL field holding the post id."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the post text."),
@@ -130,6 +131,11 @@ def scan(
     results = scan_paths(paths, pattern_dirs, id_field, text_field,
                          accept=config.wants if (config.include or config.exclude) else None)
     apply_policy(results, config, baseline_data)
+    if diff is not None:
+        from .gitutil import changed_lines
+        from .policy import limit_to_changes
+
+        limit_to_changes(results, changed_lines(diff))
     for result in results:
         for prob in (*result.document.problems, *result.notes):
             _err(prob.format())

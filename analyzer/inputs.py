@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
+from . import gitutil
 from .errors import Problem, problem
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
@@ -37,7 +38,8 @@ def discover(paths: Iterable[str], accept: Callable[[Path], bool] | None = None)
     """Expand directories (recursively, known suffixes, sorted); '-' is stdin.
 
     ``accept`` filters the files found inside directories (include/exclude
-    globs); files named on the command line are always read.
+    globs), and so does git's ignore list in a git work tree; files named on
+    the command line are always read.
     """
     for raw in paths:
         if raw == "-":
@@ -45,9 +47,14 @@ def discover(paths: Iterable[str], accept: Callable[[Path], bool] | None = None)
             continue
         p = Path(raw)
         if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES and not _hidden(child, p) \
-                        and (accept is None or accept(child)):
+            found = [
+                child for child in sorted(p.rglob("*"))
+                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES and not _hidden(child, p)
+                and (accept is None or accept(child))
+            ]
+            skip = gitutil.ignored(found)
+            for child in found:
+                if child.resolve() not in skip:
                     yield str(child), child
         else:
             yield raw, p

@@ -151,3 +151,18 @@ def apply_policy(results: list[ScanResult], config: Config, baseline: Baseline |
                     "HC110", f"unused suppression {d.describe()}: nothing here is flagged; remove the comment.",
                     result.document.path, (result.document.source_line or 1) + d.line - 1, warning=True,
                 ))
+
+
+def limit_to_changes(results: list[ScanResult], changed: dict[Path, set[int] | None]) -> None:
+    """Keep only findings on changed lines (``--diff``); a file git does not track counts as all changed."""
+    for result in results:
+        doc = result.document
+        if doc.path.startswith("<"):
+            continue
+        lines = changed.get(Path(doc.path).resolve(), set())
+        if lines is None:
+            continue
+        if doc.source_line is not None:
+            result.findings = [f for f in result.findings if doc.source_line in lines]
+        else:
+            result.findings = [f for f in result.findings if any(n in lines for n in range(f.line, f.line + f.text.count("\n") + 1))]

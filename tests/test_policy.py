@@ -121,3 +121,21 @@ def test_bad_baseline_file(repo, run_cli):
     write(repo / "b.json", "[1, 2]")
     code, _, err = run_cli("scan", "--baseline", "b.json", "a.txt")
     assert code == 2 and "b.json: error HC305" in err
+
+
+def test_diff_and_gitignore(repo, run_cli):
+    git(repo, "init", "-q")
+    write(repo / ".gitignore", "build/\n")
+    write(repo / "docs" / "a.md", "# A\n\n" + CLAIM)
+    write(repo / "build" / "out.md", CLAIM)
+    git(repo, "add", ".")
+    git(repo, "-c", "user.email=a@b", "-c", "user.name=a", "commit", "-qm", "start")
+    code, report, _ = scan_json(run_cli, ".")
+    assert [d["path"] for d in report["documents"]] == ["docs/a.md"]  # build/ is ignored
+    write(repo / "docs" / "a.md", "# A\n\n" + CLAIM + "\nOur ginger chews are completely safe.\n")
+    write(repo / "docs" / "b.md", "Our turmeric drops reverse arthritis.\n")
+    code, report, _ = scan_json(run_cli, "--diff", "HEAD", "docs")
+    found = {(d["path"], f["line"]) for d in report["documents"] for f in d["findings"]}
+    assert found == {("docs/a.md", 5), ("docs/b.md", 1)}
+    code, _, err = run_cli("scan", "--diff", "no-such-ref", "docs")
+    assert code == 2 and "HC306" in err
