@@ -7,10 +7,12 @@ inputs be scanned and reported).
 
 from __future__ import annotations
 
+import dataclasses
 import enum
-import importlib
 import functools
+import importlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -42,6 +44,7 @@ class OutputFormat(str, enum.Enum):
     csv = "csv"
     junit = "junit"
     html = "html"
+    jsonl = "jsonl"
 
 
 class FailOn(str, enum.Enum):
@@ -107,6 +110,9 @@ def scan(
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report and fail only on findings not recorded in this baseline file."),
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings in this file (then exit 0)."),
     diff: Optional[str] = typer.Option(None, "--diff", help="Report only findings on lines changed since this git ref (e.g. origin/main)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes (0: one per core). Worth it for large exports."),
+    resume: bool = typer.Option(False, "--resume", help="With --format jsonl --output FILE: continue a killed run after the documents already in FILE."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress line on stderr (default: on when stderr is a terminal)."),
     patterns: Optional[List[Path]] = PatternsOption,
     id_field: str = typer.Option("id", "--id-field", help="JSONL field holding the post id."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the post text."),
@@ -115,9 +121,11 @@ def scan(
 ) -> None:
     """Scan text, Markdown, HTML and JSONL posts for health claims."""
     from .config import Config, load_config
-    from .policy import Baseline, apply_policy
+    from .inputs import read_documents, total_bytes
+    from .policy import Baseline, Policy
+    from .progress import Progress
     from .renderers import text as text_renderer
-    from .scan import failing, scan_paths
+    from .scan import failing, scan_documents
 
     config = Config() if no_config else load_config(config_file)
     pattern_dirs = tuple(config.patterns) + tuple(str(p) for p in patterns or ())
@@ -128,41 +136,108 @@ def scan(
     if unknown:
         raise HealthClaimsError(problem("HC304", str(config.path), field="disable/severity",
                                         reason=f"unknown rule or category {', '.join(unknown)}"))
-    results = scan_paths(paths, pattern_dirs, id_field, text_field,
-                         accept=config.wants if (config.include or config.exclude) else None)
-    apply_policy(results, config, baseline_data)
+    changed = None
     if diff is not None:
         from .gitutil import changed_lines
-        from .policy import limit_to_changes
 
-        limit_to_changes(results, changed_lines(diff))
-    for result in results:
-        for prob in (*result.document.problems, *result.notes):
-            _err(prob.format())
-    stream = open(output, "w", encoding="utf-8") if output else sys.stdout
+        changed = changed_lines(diff)
+    if resume and (output is None or output_format is not OutputFormat.jsonl):
+        raise HealthClaimsError(problem("HC307", reason="--resume needs --format jsonl and --output FILE"))
+    if write_baseline is not None and output_format is OutputFormat.jsonl:
+        raise HealthClaimsError(problem("HC307", reason="--write-baseline cannot be combined with --format jsonl"))
+    policy = Policy(config, baseline_data, changed)
+    docs = read_documents(paths, id_field, text_field,
+                          accept=config.wants if (config.include or config.exclude) else None)
+    done = _resume_point(output) if resume else 0
+    docs = _skip(docs, done)
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    meter = Progress(total_bytes(paths), progress if progress is not None else (sys.stderr.isatty() and not quiet))
+
+    def stream_results():
+        for result in scan_documents(docs, pattern_dirs, jobs=workers):
+            policy.apply(result)
+            meter.update(result.document.size)
+            for prob in (*result.document.problems, *result.notes):
+                _err(prob.format())
+            yield result
+
+    stream = open(output, "a" if resume else "w", encoding="utf-8") if output else sys.stdout
+    results = []
     try:
-        if output_format is OutputFormat.sarif:
-            from .renderers import sarif
+        if output_format is OutputFormat.jsonl:
+            from .renderers import jsonl
 
-            sarif.render(results, stream, rules=pack.active_rules())
-        elif output_format is not OutputFormat.text:
-            renderer = importlib.import_module(f".renderers.{output_format.value}", __package__)
-            renderer.render(results, stream)
+            for result in stream_results():
+                stream.write(jsonl.line(result))
+                stream.flush()
+                # keep only what the exit code needs, so memory stays flat
+                results.append(_Outcome(result.document.status, [f.severity for f in result.findings]))
         else:
-            colour = text_renderer.use_colour(stream, color)
-            text_renderer.render(results, stream, colour=colour, quiet=quiet)
+            results = list(stream_results())
+            meter.close()
+            if output_format is OutputFormat.sarif:
+                from .renderers import sarif
+
+                sarif.render(results, stream, rules=pack.active_rules())
+            elif output_format is not OutputFormat.text:
+                renderer = importlib.import_module(f".renderers.{output_format.value}", __package__)
+                renderer.render(results, stream)
+            else:
+                colour = text_renderer.use_colour(stream, color)
+                text_renderer.render(results, stream, colour=colour, quiet=quiet)
     finally:
+        meter.close() if output_format is OutputFormat.jsonl else None
         if output:
             stream.close()
     if write_baseline is not None:
         count = Baseline.write(write_baseline, results)
         _err(f"healthclaims: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline}")
-    if any(r.document.status == "error" for r in results):
+    if any(_status(r) == "error" for r in results):
         raise typer.Exit(2)
     threshold = fail_on.value if fail_on is not None else (config.fail_on or "low")
     if exit_zero or write_baseline is not None:
         raise typer.Exit(0)
-    raise typer.Exit(1 if failing(results, threshold) else 0)
+    raise typer.Exit(1 if failing([_severities(r) for r in results], threshold) else 0)
+
+
+@dataclasses.dataclass
+class _Outcome:
+    status: str
+    severities: list[str]
+
+
+def _status(r) -> str:
+    return r.status if isinstance(r, _Outcome) else r.document.status
+
+
+def _severities(r) -> list[str]:
+    return r.severities if isinstance(r, _Outcome) else [f.severity for f in r.findings]
+
+
+def _resume_point(output: Path) -> int:
+    """How many documents a previous --format jsonl run finished; a torn last line is cut off."""
+    if not output.exists():
+        return 0
+    data = output.read_bytes()
+    keep = data.rfind(b"\n") + 1
+    lines = data[:keep].splitlines()
+    for n, raw in enumerate(lines):
+        try:
+            json.loads(raw)
+        except ValueError:
+            keep = sum(len(x) + 1 for x in lines[:n])
+            lines = lines[:n]
+            break
+    if keep != len(data):
+        with open(output, "r+b") as fh:
+            fh.truncate(keep)
+    return len(lines)
+
+
+def _skip(docs, n: int):
+    for k, doc in enumerate(docs):
+        if k >= n:
+            yield doc
 
 
 @rules_app.callback(invoke_without_command=True)

@@ -37,6 +37,7 @@ class Errors:
     HC303 = "cannot read the configuration: {reason}. Fix the TOML, or pass --config with another file."
     HC304 = "invalid configuration at '{field}': {reason}. See 'Configuration' in the README for the keys."
     HC305 = "baseline file cannot be used: {reason}. Write one with --write-baseline FILE."
+    HC307 = "{reason}."
     HC306 = "cannot compute the lines changed since '{ref}': {reason}. Run inside a git checkout that has that ref (fetch it first)."
 
 

@@ -9,6 +9,9 @@ spaces — so that every offset, line and column points into the original file.
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import json
 import re
 import sys
@@ -31,6 +34,7 @@ class Document:
     status: str = "ok"  # ok | empty | error
     problems: list[Problem] = field(default_factory=list)
     source_line: int | None = None  # the line of a JSONL record
+    size: int = 0  # bytes read for this document (progress reporting)
     kind: str = "text"
 
 
@@ -74,8 +78,12 @@ def read_documents(paths: Iterable[str], id_field: str = "id", text_field: str =
         if not path.exists():
             yield Document(display, display, status="error", problems=[problem("HC107", display)])
             continue
-        if path.suffix.lower() == ".jsonl":
+        kind = export_kind(path)
+        if kind == "jsonl":
             yield from _read_jsonl(display, path, id_field, text_field)
+            continue
+        if kind == "csv":
+            yield from _read_csv(display, path, id_field, text_field)
             continue
         try:
             data = path.read_bytes()
@@ -100,9 +108,23 @@ def _decode(data: bytes, path: str, base_line: int = 1) -> tuple[str | None, Pro
 def _from_bytes(doc_id: str, path: str, data: bytes, suffix: str) -> Document:
     text, prob = _decode(data, path)
     if prob is not None:
-        return Document(doc_id, path, status="error", problems=[prob])
+        return Document(doc_id, path, status="error", problems=[prob], size=len(data))
     kind = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(suffix, "text")
-    return _finish(Document(doc_id, path, text=text, kind=kind))
+    return _finish(Document(doc_id, path, text=text, kind=kind, size=len(data)))
+
+
+def total_bytes(paths: Iterable[str]) -> int | None:
+    """The size of the named inputs, when it is known in advance (not for stdin or .gz)."""
+    total = 0
+    for raw in paths:
+        p = Path(raw)
+        if raw == "-" or p.is_dir() or p.name.lower().endswith(".gz"):
+            return None
+        try:
+            total += p.stat().st_size
+        except OSError:
+            pass
+    return total
 
 
 def _finish(doc: Document) -> Document:
@@ -112,42 +134,120 @@ def _finish(doc: Document) -> Document:
     return doc
 
 
+def export_kind(path: Path) -> str | None:
+    """'jsonl' or 'csv' for post exports (also gzip-compressed), else None."""
+    name = path.name.lower()
+    if name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
+        return "jsonl"
+    if name.endswith((".csv", ".csv.gz")):
+        return "csv"
+    return None
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+
+
+def _post(doc_id: str, display: str, lineno: int, body: object, text_field: str) -> Document:
+    if not isinstance(body, str):
+        return Document(doc_id, display, status="error", source_line=lineno,
+                        problems=[problem("HC105", display, lineno, field=text_field)])
+    return _finish(Document(doc_id, display, text=body, source_line=lineno, kind="post"))
+
+
+def _read_csv(display: str, path: Path, id_field: str, text_field: str) -> Iterator[Document]:
+    """A CSV export with a header row, read as a stream; one document per record."""
+    try:
+        handle = _open_binary(path)
+        stream = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    except OSError as exc:
+        yield Document(display, display, status="error",
+                       problems=[problem("HC101", display, reason=exc.strerror or str(exc))])
+        return
+    csv.field_size_limit(2**31 - 1)
+    with stream:
+        try:
+            reader = csv.reader(stream)
+            header = next(reader, None)
+            if header is None:
+                yield _finish(Document(display, display, text=""))
+                return
+            if text_field not in header:
+                yield Document(display, display, status="error",
+                               problems=[problem("HC105", display, 1, field=text_field)])
+                return
+            text_at = header.index(text_field)
+            id_at = header.index(id_field) if id_field in header else None
+            start = reader.line_num + 1
+            for row in reader:
+                lineno, start = start, reader.line_num + 1
+                if not any(cell.strip() for cell in row):
+                    continue
+                fallback_id = f"{display}:{lineno}"
+                bad = next((cell for cell in row if _has_surrogates(cell)), None)
+                if bad is not None:
+                    yield Document(fallback_id, display, status="error", source_line=lineno,
+                                   problems=[problem("HC103", display, lineno, offset=_surrogate_at(bad),
+                                                     byte=f"{ord(bad[_surrogate_at(bad)]) - 0xDC00:02x}")])
+                    continue
+                doc_id = row[id_at] if id_at is not None and id_at < len(row) and row[id_at] else fallback_id
+                body = row[text_at] if text_at < len(row) else None
+                doc = _post(doc_id, display, lineno, body, text_field)
+                doc.size = sum(len(cell) for cell in row) + len(row)
+                yield doc
+        except (OSError, EOFError, csv.Error) as exc:
+            yield Document(f"{display}:error", display, status="error",
+                           problems=[problem("HC101", display, reason=str(exc))])
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def _surrogate_at(text: str) -> int:
+    return next(i for i, ch in enumerate(text) if "\udc80" <= ch <= "\udcff")
+
+
 def _read_jsonl(display: str, path: Path, id_field: str, text_field: str) -> Iterator[Document]:
     try:
-        handle = path.open("rb")
+        handle = _open_binary(path)
     except OSError as exc:
         yield Document(display, display, status="error",
                        problems=[problem("HC101", display, reason=exc.strerror or str(exc))])
         return
     with handle:
         any_line = False
-        for lineno, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
+        lineno = 0
+        try:
+            for lineno, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                any_line = True
+                fallback_id = f"{display}:{lineno}"
+                text, prob = _decode(raw, display, lineno)
+                size = len(raw)
+                if prob is not None:
+                    yield Document(fallback_id, display, status="error", problems=[prob], source_line=lineno)
+                    continue
+                try:
+                    record = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    yield Document(fallback_id, display, status="error", source_line=lineno,
+                                   problems=[problem("HC104", display, lineno, reason=exc.msg)])
+                    continue
+                if not isinstance(record, dict):
+                    yield Document(fallback_id, display, status="error", source_line=lineno,
+                                   problems=[problem("HC104", display, lineno, reason="not a JSON object")])
+                    continue
+                rid = record.get(id_field)
+                doc_id = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else fallback_id
+                doc = _post(doc_id, display, lineno, record.get(text_field), text_field)
+                doc.size = size
+                yield doc
+        except (OSError, EOFError) as exc:  # a corrupt or truncated .gz
             any_line = True
-            fallback_id = f"{display}:{lineno}"
-            text, prob = _decode(raw, display, lineno)
-            if prob is not None:
-                yield Document(fallback_id, display, status="error", problems=[prob], source_line=lineno)
-                continue
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError as exc:
-                yield Document(fallback_id, display, status="error", source_line=lineno,
-                               problems=[problem("HC104", display, lineno, reason=exc.msg)])
-                continue
-            if not isinstance(record, dict):
-                yield Document(fallback_id, display, status="error", source_line=lineno,
-                               problems=[problem("HC104", display, lineno, reason="not a JSON object")])
-                continue
-            rid = record.get(id_field)
-            doc_id = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else fallback_id
-            body = record.get(text_field)
-            if not isinstance(body, str):
-                yield Document(doc_id, display, status="error", source_line=lineno,
-                               problems=[problem("HC105", display, lineno, field=text_field)])
-                continue
-            yield _finish(Document(doc_id, display, text=body, source_line=lineno, kind="post"))
+            yield Document(f"{display}:{lineno + 1}", display, status="error", source_line=lineno + 1,
+                           problems=[problem("HC101", display, lineno + 1, reason=str(exc))])
         if not any_line:
             yield _finish(Document(display, display, text=""))
 

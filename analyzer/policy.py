@@ -113,33 +113,45 @@ class Baseline:
         return sum(counts.values())
 
 
-def apply_policy(results: list[ScanResult], config: Config, baseline: Baseline | None = None) -> None:
-    """Filter and annotate scan results in place."""
-    remaining = Counter(baseline.counts) if baseline else Counter()
-    disabled = set(config.disable)
-    for result in results:
+class Policy:
+    """Applies configuration, suppressions, the baseline and ``--diff`` to one result at a time."""
+
+    def __init__(self, config: Config, baseline: Baseline | None = None,
+                 changed: dict[Path, set[int] | None] | None = None):
+        self.config = config
+        self.baseline = baseline
+        self.remaining = Counter(baseline.counts) if baseline else Counter()
+        self.disabled = set(config.disable)
+        self.changed = changed
+
+    def _dropped(self, f: Finding) -> bool:
+        config = self.config
+        if f.rule_id in self.disabled or f.category in self.disabled:
+            return True
+        if config.allow and any(a in f.sentence.lower() for a in config.allow):
+            return True
+        return bool(config.allow_substances and f.substance and (
+            (f.substance_id or "").lower() in config.allow_substances or f.substance.lower() in config.allow_substances
+        ))
+
+    def apply(self, result: ScanResult) -> ScanResult:
+        text = result.document.text
+        directives = parse_directives(text) if "healthclaims-" in text else []
         kept: list[Finding] = []
-        directives = parse_directives(result.document.text) if result.findings or "healthclaims-" in result.document.text else []
         for f in result.findings:
-            if f.rule_id in disabled or f.category in disabled:
+            if self._dropped(f):
                 continue
-            if config.allow and any(a in f.sentence.lower() for a in config.allow):
-                continue
-            if config.allow_substances and f.substance and (
-                (f.substance_id or "").lower() in config.allow_substances or f.substance.lower() in config.allow_substances
-            ):
-                continue
-            if f.rule_id in config.severity:
-                f.severity = config.severity[f.rule_id]
+            if f.rule_id in self.config.severity:
+                f.severity = self.config.severity[f.rule_id]
             directive = next((d for d in directives if d.covers(f)), None)
             if directive is not None:
                 directive.used = True
                 f.suppressed_by = [f"inline:{directive.reason}" if directive.reason else "inline"]
                 result.suppressed.append(f)
                 continue
-            key = Baseline.key(result, f) if baseline else None
-            if key is not None and remaining[key] > 0:
-                remaining[key] -= 1
+            key = Baseline.key(result, f) if self.baseline else None
+            if key is not None and self.remaining[key] > 0:
+                self.remaining[key] -= 1
                 f.suppressed_by = ["baseline"]
                 result.suppressed.append(f)
                 continue
@@ -151,6 +163,16 @@ def apply_policy(results: list[ScanResult], config: Config, baseline: Baseline |
                     "HC110", f"unused suppression {d.describe()}: nothing here is flagged; remove the comment.",
                     result.document.path, (result.document.source_line or 1) + d.line - 1, warning=True,
                 ))
+        if self.changed is not None:
+            limit_to_changes([result], self.changed)
+        return result
+
+
+def apply_policy(results: list[ScanResult], config: Config, baseline: Baseline | None = None) -> None:
+    """Filter and annotate scan results in place."""
+    policy = Policy(config, baseline)
+    for result in results:
+        policy.apply(result)
 
 
 def limit_to_changes(results: list[ScanResult], changed: dict[Path, set[int] | None]) -> None:

@@ -21,8 +21,17 @@ class ScanResult:
     notes: list = field(default_factory=list)
 
 
-def scan_documents(docs: Iterable[Document], patterns: tuple[str, ...] = (), batch_size: int = 64) -> Iterator[ScanResult]:
-    """Analyse documents in order; documents that could not be read pass through unchanged."""
+def scan_documents(docs: Iterable[Document], patterns: tuple[str, ...] = (), batch_size: int = 64,
+                   jobs: int = 1) -> Iterator[ScanResult]:
+    """Analyse documents in order; documents that could not be read pass through unchanged.
+
+    With ``jobs`` > 1, batches go to that many worker processes (each loads the
+    pipeline once); results still come back in input order, and at most a few
+    batches per worker are in flight, so memory does not grow with the input.
+    """
+    if jobs > 1:
+        yield from _scan_parallel(docs, patterns, batch_size, jobs)
+        return
     nlp = get_pipeline(patterns)
     pending: list[Document] = []
 
@@ -41,13 +50,63 @@ def scan_documents(docs: Iterable[Document], patterns: tuple[str, ...] = (), bat
     yield from flush()
 
 
+_WORKER_NLP = None
+
+
+def _init_worker(patterns: tuple[str, ...]) -> None:
+    global _WORKER_NLP
+    _WORKER_NLP = get_pipeline(patterns)
+
+
+def _analyze_batch(pairs: list[tuple[str, str]]) -> list[list[Finding]]:
+    """In a worker: findings (located in the original text) for (scanned text, original text) pairs."""
+    found = analyze_many([scanned for scanned, _ in pairs], _WORKER_NLP)
+    return [locate(original, findings) for (_, original), findings in zip(pairs, found)]
+
+
+def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _scan_parallel(docs: Iterable[Document], patterns: tuple[str, ...], batch_size: int,
+                   jobs: int) -> Iterator[ScanResult]:
+    import collections
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    window: collections.deque = collections.deque()
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(patterns,)) as pool:
+        def drain_one() -> Iterator[ScanResult]:
+            batch, future = window.popleft()
+            found = iter(future.result())
+            for d in batch:
+                yield ScanResult(d, next(found) if d.status == "ok" else [])
+
+        for batch in _batches(docs, batch_size):
+            pairs = [(prose_view(d), d.text) for d in batch if d.status == "ok"]
+            window.append((batch, pool.submit(_analyze_batch, pairs)))
+            if len(window) >= 2 * jobs:
+                yield from drain_one()
+        while window:
+            yield from drain_one()
+
+
 def scan_paths(paths: Iterable[str], patterns: tuple[str, ...] = (), id_field: str = "id", text_field: str = "text",
                stdin: BinaryIO | None = None, accept: Callable[[Path], bool] | None = None) -> list[ScanResult]:
     return list(scan_documents(read_documents(paths, id_field, text_field, stdin, accept), patterns))
 
 
-def failing(results: Iterable[ScanResult], fail_on: str) -> bool:
+def failing(severities: Iterable[Iterable[str]], fail_on: str) -> bool:
+    """Whether any document has a finding at or above ``fail_on`` (given each document's severities)."""
     if fail_on == "none":
         return False
     floor = SEVERITY_RANK[fail_on]
-    return any(SEVERITY_RANK[f.severity] >= floor for r in results for f in r.findings)
+    return any(SEVERITY_RANK[s] >= floor for doc in severities for s in doc)

@@ -1,0 +1,87 @@
+"""Bulk runs for moderators: CSV and gzip exports, streamed JSONL output, --resume, --jobs."""
+
+import csv
+import gzip
+import json
+
+from helpers import write
+
+POSTS = [
+    {"id": f"p{n}", "text": text}
+    for n, text in enumerate([
+        "Our ginger chews cure migraines.",
+        "Lovely weather for the market today.",
+        "These gummies melt belly fat while you sleep.",
+        "Is kratom safe to use every day?",
+        "Our kava drops are completely safe.",
+        "Shipping was quick, thanks!",
+    ] * 5)
+]
+
+
+def write_jsonl_gz(path, rows):
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row) + "\n")
+    return path
+
+
+def lines(path):
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_csv_export_with_bad_rows(tmp_path, run_cli):
+    f = tmp_path / "posts.csv"
+    with f.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["post_id", "body", "author"])
+        w.writerow(["a", "Our ginger chews cure migraines.\nSecond line of the post.", "x"])
+        w.writerow(["b", "Nice weather.", "y"])
+    with f.open("ab") as fh:
+        fh.write(b"c,caf\xe9 latte,z\n")
+    code, out, err = run_cli("scan", "--format", "json", "--id-field", "post_id", "--text-field", "body", str(f))
+    docs = json.loads(out)["documents"]
+    assert [(d["id"], d["status"], len(d["findings"])) for d in docs] == \
+        [("a", "ok", 1), ("b", "ok", 0), (f"{f}:5", "error", 0)]
+    assert f"{f}:5: error HC103" in err and code == 2
+    code, _, err = run_cli("scan", "--text-field", "missing", str(f))
+    assert code == 2 and f"{f}:1: error HC105" in err
+
+
+def test_gzip_jsonl_streams_in_input_order(tmp_path, run_cli):
+    f = write_jsonl_gz(tmp_path / "posts.jsonl.gz", POSTS)
+    out = tmp_path / "findings.jsonl"
+    code, _, _ = run_cli("scan", "--format", "jsonl", "--output", str(out), str(f))
+    got = lines(out)
+    assert code == 1 and [d["id"] for d in got] == [p["id"] for p in POSTS]
+    assert [len(d["findings"]) > 0 for d in got[:6]] == [True, False, True, False, True, False]
+
+
+def test_resume_continues_a_killed_run(tmp_path, run_cli):
+    f = write(tmp_path / "posts.jsonl", "".join(json.dumps(p) + "\n" for p in POSTS))
+    full = tmp_path / "full.jsonl"
+    run_cli("scan", "-f", "jsonl", "-o", str(full), str(f))
+    expected = full.read_text(encoding="utf-8")
+    # a killed run: 7 whole lines and a torn eighth
+    partial = tmp_path / "partial.jsonl"
+    keep = expected.splitlines(keepends=True)
+    partial.write_text("".join(keep[:7]) + keep[7][:20], encoding="utf-8")
+    code, _, _ = run_cli("scan", "-f", "jsonl", "-o", str(partial), "--resume", str(f))
+    assert partial.read_text(encoding="utf-8") == expected
+    code, _, err = run_cli("scan", "--resume", str(f))
+    assert code == 2 and "HC307" in err
+
+
+def test_two_jobs_give_the_same_report(tmp_path, run_cli):
+    f = write(tmp_path / "posts.jsonl", "".join(json.dumps(p) + "\n" for p in POSTS))
+    one = run_cli("scan", "-f", "json", "--jobs", "1", str(f))[1]
+    two = run_cli("scan", "-f", "json", "--jobs", "2", str(f))[1]
+    assert json.loads(one) == json.loads(two)
+
+
+def test_progress_only_when_asked_or_on_a_terminal(tmp_path, run_cli):
+    f = write(tmp_path / "posts.jsonl", "".join(json.dumps(p) + "\n" for p in POSTS))
+    _, _, err = run_cli("scan", "-f", "jsonl", str(f))
+    assert "documents," not in err
+    _, _, err = run_cli("scan", "-f", "jsonl", "--progress", str(f))
+    assert "30 documents," in err and "100.0%" in err
