@@ -240,6 +240,27 @@ def _skip(docs, n: int):
             yield doc
 
 
+@app.command("dask")
+@reports_errors
+def dask_scan(
+    inputs: List[str] = typer.Argument(..., help="JSONL (.jsonl, .jsonl.gz) or Parquet inputs: paths, globs or fsspec URLs."),
+    output: str = typer.Option(..., "--output", "-o", help="Parquet data set to write (path or fsspec URL)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of an existing Dask scheduler (default: a local cluster)."),
+    workers: int = typer.Option(2, "--workers", help="Worker processes of the local cluster."),
+    patterns: Optional[List[Path]] = PatternsOption,
+    id_field: str = typer.Option("id", "--id-field", help="Field holding the post id."),
+    text_field: str = typer.Option("text", "--text-field", help="Field holding the post text."),
+) -> None:
+    """Scan a partitioned post export on Dask and write findings as Parquet (needs the 'dask' extra)."""
+    from .distributed import scan_dataset
+
+    counts = scan_dataset(inputs, output, id_field=id_field, text_field=text_field,
+                          patterns=[str(p) for p in patterns or ()], scheduler=scheduler, workers=workers)
+    typer.echo(f"Scanned {counts['posts']} posts: {counts['findings']} claims in {counts['posts_with_findings']} "
+               f"posts, {counts['errors']} with errors; findings written to {output}")
+    raise typer.Exit(2 if counts["errors"] else 0)
+
+
 @rules_app.callback(invoke_without_command=True)
 @reports_errors
 def rules_list(

@@ -38,6 +38,7 @@ class Errors:
     HC304 = "invalid configuration at '{field}': {reason}. See 'Configuration' in the README for the keys."
     HC305 = "baseline file cannot be used: {reason}. Write one with --write-baseline FILE."
     HC307 = "{reason}."
+    HC308 = "the Dask engine is not installed ({reason}); install it with: pip install 'healthclaims[dask]'."
     HC306 = "cannot compute the lines changed since '{ref}': {reason}. Run inside a git checkout that has that ref (fetch it first)."
 
 
