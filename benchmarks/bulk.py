@@ -6,7 +6,7 @@ throughput.py: everyday posts and a share of health posts), then runs
 wall time and the peak RSS of its largest process. Peak memory should stay
 flat as the input grows: the reader and the JSONL writer stream.
 
-    python benchmarks/bulk.py [--sizes-mb 5 20 80] [--jobs 1 2] [--health-share 0.2]
+    python benchmarks/bulk.py [--sizes-mb 5 20 80] [--jobs 1 2] [--health-share 0.2] [--dask]
 
 Sizes up to 1 GB work (--sizes-mb 1024); they take minutes per run.
 """
@@ -60,6 +60,7 @@ def main() -> None:
     parser.add_argument("--sizes-mb", type=float, nargs="+", default=[5, 20, 80])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--health-share", type=float, default=0.2)
+    parser.add_argument("--dask", action="store_true", help="also time 'healthclaims dask' (local cluster, 2 workers)")
     args = parser.parse_args()
     exe = shutil.which("healthclaims")
     base = [exe] if exe else [sys.executable, "-m", "analyzer"]
@@ -75,6 +76,11 @@ def main() -> None:
                 first = first or seconds
                 print(f"{size:>6g}MB {posts:>9,} {jobs:>4} {seconds:>8.1f} {posts / seconds:>9,.0f} "
                       f"{words / seconds / jobs:>13,.0f} {first / seconds:>7.2f}x {rss / 1024:>7.0f}MB")
+            if args.dask:
+                seconds, rss = run([*base, "dask", "--workers", "2", "--output", str(Path(tmp) / "out.parquet"),
+                                    str(export)])
+                print(f"{size:>6g}MB {posts:>9,} dask {seconds:>8.1f} {posts / seconds:>9,.0f} "
+                      f"{words / seconds / 2:>13,.0f} {first / seconds:>7.2f}x {rss / 1024:>7.0f}MB")
             export.unlink()
 
 
