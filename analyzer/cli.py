@@ -164,7 +164,20 @@ def scan(
     stream = open(output, "a" if resume else "w", encoding="utf-8") if output else sys.stdout
     results = []
     try:
-        if output_format is OutputFormat.jsonl:
+        if output_format is OutputFormat.jsonl and workers > 1 and baseline_data is None and changed is None:
+            # everything but writing happens in the workers
+            from .renderers.jsonl import WorkerLine
+            from .scan import finished_in_workers
+
+            for text, status, severities, messages, size in finished_in_workers(
+                    docs, pattern_dirs, workers, WorkerLine(config)):
+                meter.update(size)
+                for message in messages:
+                    _err(message)
+                stream.write(text)
+                results.append(_Outcome(status, severities))
+            stream.flush()
+        elif output_format is OutputFormat.jsonl:
             from .renderers import jsonl
 
             for result in stream_results():

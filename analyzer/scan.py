@@ -53,9 +53,30 @@ def scan_documents(docs: Iterable[Document], patterns: tuple[str, ...] = (), bat
 _WORKER_NLP = None
 
 
-def _init_worker(patterns: tuple[str, ...]) -> None:
-    global _WORKER_NLP
+_WORKER_FINISH = None
+
+
+def _init_worker(patterns: tuple[str, ...], finish=None) -> None:
+    global _WORKER_NLP, _WORKER_FINISH
     _WORKER_NLP = get_pipeline(patterns)
+    _WORKER_FINISH = finish
+
+
+def _finish_batch(docs: list[Document]) -> list:
+    """In a worker: analyse whole documents and hand each result to the run's ``finish`` function."""
+    ok = [d for d in docs if d.status == "ok"]
+    found = iter(_analyze_batch([(prose_view(d), d.text) for d in ok]))
+    return [_WORKER_FINISH(ScanResult(d, next(found) if d.status == "ok" else [])) for d in docs]
+
+
+def finished_in_workers(docs: Iterable[Document], patterns: tuple[str, ...], jobs: int, finish,
+                        batch_size: int = 64) -> Iterator:
+    """Like :func:`scan_documents` with ``jobs`` workers, but each result is turned into
+    ``finish(result)`` (e.g. a JSON line) in the worker, so the parent only writes.
+    ``finish`` must be picklable (a module-level function or a picklable callable object).
+    """
+    yield from _pool_map(_batches(docs, batch_size), _finish_batch, jobs, (patterns, finish),
+                         lambda batch, out: out)
 
 
 def _analyze_batch(pairs: list[tuple[str, str]]) -> list[list[Finding]]:
@@ -81,22 +102,39 @@ def _scan_parallel(docs: Iterable[Document], patterns: tuple[str, ...], batch_si
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    def results(batch: list[Document], found: list[list[Finding]]) -> list[ScanResult]:
+        it = iter(found)
+        return [ScanResult(d, next(it) if d.status == "ok" else []) for d in batch]
+
+    def tasks() -> Iterator[tuple[list[Document], list[tuple[str, str]]]]:
+        for batch in _batches(docs, batch_size):
+            yield batch, [(prose_view(d), d.text) for d in batch if d.status == "ok"]
+
+    yield from _pool_map(tasks(), _analyze_batch, jobs, (patterns,), results)
+
+
+def _pool_map(items: Iterable, fn, jobs: int, initargs: tuple, collect) -> Iterator:
+    """Run ``fn`` over items in worker processes, in order, with a bounded number in flight.
+
+    An item is a batch, or a (batch, payload) pair whose payload goes to the worker;
+    ``collect(batch, output)`` turns each output into what is yielded (a list, flattened).
+    """
+    import collections
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("spawn")
     window: collections.deque = collections.deque()
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(patterns,)) as pool:
-        def drain_one() -> Iterator[ScanResult]:
-            batch, future = window.popleft()
-            found = iter(future.result())
-            for d in batch:
-                yield ScanResult(d, next(found) if d.status == "ok" else [])
-
-        for batch in _batches(docs, batch_size):
-            pairs = [(prose_view(d), d.text) for d in batch if d.status == "ok"]
-            window.append((batch, pool.submit(_analyze_batch, pairs)))
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=initargs) as pool:
+        for item in items:
+            batch, payload = item if isinstance(item, tuple) else (item, item)
+            window.append((batch, pool.submit(fn, payload)))
             if len(window) >= 2 * jobs:
-                yield from drain_one()
+                done_batch, future = window.popleft()
+                yield from collect(done_batch, future.result())
         while window:
-            yield from drain_one()
+            done_batch, future = window.popleft()
+            yield from collect(done_batch, future.result())
 
 
 def scan_paths(paths: Iterable[str], patterns: tuple[str, ...] = (), id_field: str = "id", text_field: str = "text",

@@ -85,3 +85,16 @@ def test_progress_only_when_asked_or_on_a_terminal(tmp_path, run_cli):
     assert "documents," not in err
     _, _, err = run_cli("scan", "-f", "jsonl", "--progress", str(f))
     assert "30 documents," in err and "100.0%" in err
+
+
+def test_jsonl_with_two_jobs_matches_one_job(tmp_path, run_cli):
+    rows = POSTS * 6 + [{"id": "bad"}]
+    f = write(tmp_path / "posts.jsonl", "".join(json.dumps(p) + "\n" for p in rows))
+    write(tmp_path / ".healthclaims.toml", 'disable = ["safety-claim"]\n')
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    code1, _, err1 = run_cli("scan", "-f", "jsonl", "-o", str(one), "--config", str(tmp_path / ".healthclaims.toml"), str(f))
+    code2, _, err2 = run_cli("scan", "-f", "jsonl", "-o", str(two), "--jobs", "2",
+                             "--config", str(tmp_path / ".healthclaims.toml"), str(f))
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+    assert (code1, err1) == (code2, err2) == (2, err1) and "HC105" in err1
+    assert not any(f["rule_id"] == "safety-claim" for d in lines(one) for f in d["findings"])

@@ -20,3 +20,22 @@ def render(results: Iterable[ScanResult], stream: TextIO) -> None:
     for result in results:
         stream.write(line(result))
         stream.flush()
+
+
+class WorkerLine:
+    """Applies the run's configuration and renders the JSON line inside a worker process.
+
+    Used by ``--jobs`` runs without a baseline or ``--diff`` (those need state
+    that lives in the parent). Returns (line, status, severities, messages, size).
+    """
+
+    def __init__(self, config):
+        self.config = config
+
+    def __call__(self, result: ScanResult) -> tuple[str, str, list[str], list[str], int]:
+        from ..policy import Policy
+
+        Policy(self.config).apply(result)
+        messages = [p.format() for p in (*result.document.problems, *result.notes)]
+        return (line(result), result.document.status, [f.severity for f in result.findings], messages,
+                result.document.size)
