@@ -163,6 +163,8 @@ def scan(
 
     stream = open(output, "a" if resume else "w", encoding="utf-8") if output else sys.stdout
     results = []
+    # streamed runs keep only what the exit code needs, so memory stays flat
+    outcome = _Outcome()
     try:
         if output_format is OutputFormat.jsonl and workers > 1 and baseline_data is None and changed is None:
             # everything but writing happens in the workers
@@ -175,7 +177,7 @@ def scan(
                 for message in messages:
                     _err(message)
                 stream.write(text)
-                results.append(_Outcome(status, severities))
+                outcome.add(status, severities)
             stream.flush()
         elif output_format is OutputFormat.jsonl:
             from .renderers import jsonl
@@ -183,8 +185,7 @@ def scan(
             for result in stream_results():
                 stream.write(jsonl.line(result))
                 stream.flush()
-                # keep only what the exit code needs, so memory stays flat
-                results.append(_Outcome(result.document.status, [f.severity for f in result.findings]))
+                outcome.add(result.document.status, [f.severity for f in result.findings])
         else:
             results = list(stream_results())
             meter.close()
@@ -205,26 +206,26 @@ def scan(
     if write_baseline is not None:
         count = Baseline.write(write_baseline, results)
         _err(f"healthclaims: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline}")
-    if any(_status(r) == "error" for r in results):
+    for r in results:
+        outcome.add(r.document.status, [f.severity for f in r.findings])
+    if outcome.error:
         raise typer.Exit(2)
     threshold = fail_on.value if fail_on is not None else (config.fail_on or "low")
     if exit_zero or write_baseline is not None:
         raise typer.Exit(0)
-    raise typer.Exit(1 if failing([_severities(r) for r in results], threshold) else 0)
+    raise typer.Exit(1 if failing([outcome.severities], threshold) else 0)
 
 
 @dataclasses.dataclass
 class _Outcome:
-    status: str
-    severities: list[str]
+    """What the exit code needs from a run: whether a document failed, and the severities seen."""
 
+    error: bool = False
+    severities: set = dataclasses.field(default_factory=set)
 
-def _status(r) -> str:
-    return r.status if isinstance(r, _Outcome) else r.document.status
-
-
-def _severities(r) -> list[str]:
-    return r.severities if isinstance(r, _Outcome) else [f.severity for f in r.findings]
+    def add(self, status: str, severities: list[str]) -> None:
+        self.error = self.error or status == "error"
+        self.severities.update(severities)
 
 
 def _resume_point(output: Path) -> int:
