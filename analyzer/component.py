@@ -127,9 +127,7 @@ class HealthClaims:
         doc._.health_claims = findings
         doc._.health_claims_suppressed = suppressed
         if findings or "health_claims" in doc.spans:
-            doc.spans["health_claims"] = [
-                doc.char_span(f.start, f.end, label=f.rule_id, alignment_mode="expand") for f in findings
-            ]
+            doc.spans["health_claims"] = [Span(doc, *f.tokens, label=f.rule_id) for f in findings]
         return doc
 
     def find(self, doc: Doc) -> tuple[list[Finding], list[Finding]]:
@@ -216,16 +214,20 @@ class HealthClaims:
             substance, sub_entry = None, None
         lookup_target = target_id if target_cls in TARGET_CLASSES else None
         evidence = [self._evidence_dict(ev) for ev in self.evidence.lookup(substance, lookup_target, rule.category)]
-        span = doc[s:e]
-        return Finding(
+        # character offsets from token offsets (Span.text would walk every token)
+        first, last = doc[s], doc[e - 1]
+        start, end = first.idx, last.idx + len(last)
+        sent_first, sent_last = doc[sent.start], doc[sent.end - 1]
+        sentence = doc.text[sent_first.idx:sent_last.idx + len(sent_last)]
+        finding = Finding(
             rule_id=rule.id,
             category=rule.category,
             severity=severity,
             hedged=hedged,
-            text=span.text,
-            sentence=" ".join(sent.text.split()),
-            start=span.start_char,
-            end=span.end_char,
+            text=doc.text[start:end],
+            sentence=" ".join(sentence.split()),
+            start=start,
+            end=end,
             substance=sub_entry.name if sub_entry else None,
             substance_id=substance if sub_entry else None,
             target=self.names.get((target_cls, target_id)) if target_id else None,
@@ -235,6 +237,8 @@ class HealthClaims:
             fix=rule.fix,
             evidence=evidence,
         )
+        finding.tokens = (s, e)  # not a field: not reported, used for doc.spans
+        return finding
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
