@@ -110,7 +110,7 @@ def scan(
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report and fail only on findings not recorded in this baseline file."),
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings in this file (then exit 0)."),
     diff: Optional[str] = typer.Option(None, "--diff", help="Report only findings on lines changed since this git ref (e.g. origin/main)."),
-    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes (0: one per core). Worth it for large exports."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes; 0: one per core. Default: one per core for post exports of 5 MB or more, else 1 (workers take seconds to start)."),
     resume: bool = typer.Option(False, "--resume", help="With --format jsonl --output FILE: continue a killed run after the documents already in FILE."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress line on stderr (default: on when stderr is a terminal)."),
     patterns: Optional[List[Path]] = PatternsOption,
@@ -150,7 +150,7 @@ def scan(
                           accept=config.wants if (config.include or config.exclude) else None)
     done = _resume_point(output) if resume else 0
     docs = _skip(docs, done)
-    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    workers = _workers(jobs, paths)
     meter = Progress(total_bytes(paths), progress if progress is not None else (sys.stderr.isatty() and not quiet))
 
     def stream_results():
@@ -192,7 +192,12 @@ def scan(
             if output_format is OutputFormat.sarif:
                 from .renderers import sarif
 
-                sarif.render(results, stream, rules=pack.active_rules())
+                fallback: dict[str, list[dict]] = {}
+                for entry in sorted(pack.evidence.values(), key=lambda e: e.id):
+                    if not entry.substances and not entry.targets:
+                        for category in entry.categories:
+                            fallback.setdefault(category, []).append(entry.to_dict())
+                sarif.render(results, stream, rules=pack.active_rules(), evidence=fallback)
             elif output_format is not OutputFormat.text:
                 renderer = importlib.import_module(f".renderers.{output_format.value}", __package__)
                 renderer.render(results, stream)
@@ -226,6 +231,23 @@ class _Outcome:
     def add(self, status: str, severities: list[str]) -> None:
         self.error = self.error or status == "error"
         self.severities.update(severities)
+
+
+AUTO_JOBS_BYTES = 5 * 1024 * 1024
+
+
+def _workers(jobs: int | None, paths: list[str]) -> int:
+    cores = os.cpu_count() or 1
+    if jobs is not None:
+        return jobs if jobs > 0 else cores
+    from .inputs import export_kind
+
+    size = 0
+    for raw in paths:
+        p = Path(raw)
+        if raw != "-" and p.is_file() and export_kind(p):
+            size += p.stat().st_size
+    return cores if size >= AUTO_JOBS_BYTES else 1
 
 
 def _resume_point(output: Path) -> int:

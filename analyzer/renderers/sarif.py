@@ -15,7 +15,8 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/healthclaims/"
 
 
-def rule_descriptor(rule: Rule) -> dict:
+def rule_descriptor(rule: Rule, evidence: list[dict] = ()) -> dict:
+    """A reportingDescriptor; ``evidence`` is the counter-evidence for the rule's category."""
     basis = rule.basis or {}
     help_lines = [
         rule.message,
@@ -34,6 +35,14 @@ def rule_descriptor(rule: Rule) -> dict:
     ]
     if basis.get("url"):
         markdown += ["", f"[Reference]({basis['url']})"]
+    if evidence:
+        help_lines += ["", "Counter-evidence:"]
+        markdown += ["", "**Counter-evidence:**", ""]
+        for ev in evidence:
+            links = [s for s in ev.get("sources", []) if s.get("url")]
+            help_lines.append(f"- {ev.get('summary', '')} " + " ".join(s["url"] for s in links))
+            markdown.append(f"- {ev.get('summary', '')} "
+                            + ", ".join(f"[{s.get('publisher') or s.get('title')}]({s['url']})" for s in links))
     descriptor = {
         "id": rule.id,
         "name": "".join(part.capitalize() for part in rule.id.split("-")),
@@ -60,7 +69,8 @@ def result_message(f) -> str:
     return text
 
 
-def build(results: list[ScanResult], rules: list[Rule], root: str | None = None) -> dict:
+def build(results: list[ScanResult], rules: list[Rule], root: str | None = None,
+          evidence: dict[str, list[dict]] | None = None) -> dict:
     ordered_rules = sorted(rules, key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(ordered_rules)}
     sarif_results = []
@@ -115,7 +125,7 @@ def build(results: list[ScanResult], rules: list[Rule], root: str | None = None)
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI,
-                "rules": [rule_descriptor(r) for r in ordered_rules],
+                "rules": [rule_descriptor(r, (evidence or {}).get(r.category, [])) for r in ordered_rules],
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
             "results": sarif_results,
@@ -124,6 +134,7 @@ def build(results: list[ScanResult], rules: list[Rule], root: str | None = None)
     }
 
 
-def render(results: list[ScanResult], stream: TextIO, rules: list[Rule], root: str | None = None) -> None:
-    json.dump(build(results, rules, root), stream, indent=2, sort_keys=True, ensure_ascii=False)
+def render(results: list[ScanResult], stream: TextIO, rules: list[Rule], root: str | None = None,
+           evidence: dict[str, list[dict]] | None = None) -> None:
+    json.dump(build(results, rules, root, evidence), stream, indent=2, sort_keys=True, ensure_ascii=False)
     stream.write("\n")
