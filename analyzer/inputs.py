@@ -13,6 +13,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -62,6 +63,17 @@ def discover(paths: Iterable[str], accept: Callable[[Path], bool] | None = None)
                     yield str(child), child
         else:
             yield raw, p
+
+
+def relative_path(path: str, root: str | None = None) -> str:
+    """A path relative to the scan root (default: the current directory), with forward slashes."""
+    if path.startswith("<"):
+        return path
+    root_path = Path(root or os.getcwd()).resolve()
+    try:
+        return Path(path).resolve().relative_to(root_path).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
 
 
 def _hidden(child: Path, root: Path) -> bool:

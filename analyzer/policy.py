@@ -29,7 +29,7 @@ from pathlib import Path
 from .config import Config
 from .errors import HealthClaimsError, Problem, problem
 from .findings import Finding
-from .renderers._common import relative_path
+from .inputs import relative_path
 from .scan import ScanResult
 
 _DIRECTIVE = re.compile(

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import Counter
-from pathlib import Path
 
 from ..findings import Finding
+from ..inputs import relative_path  # noqa: F401  (re-exported for the renderers)
 from ..scan import ScanResult
 
 SARIF_LEVEL = {"high": "error", "medium": "warning", "low": "note"}
-
-
-def relative_path(path: str, root: str | None = None) -> str:
-    """A path relative to the scan root (default: the current directory), with forward slashes."""
-    if path.startswith("<"):
-        return path
-    root_path = Path(root or os.getcwd()).resolve()
-    try:
-        return Path(path).resolve().relative_to(root_path).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
 
 
 def fingerprints(result: ScanResult) -> list[str]:
