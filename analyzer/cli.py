@@ -179,6 +179,7 @@ def scan(
                 stream.write(text)
                 outcome.add(status, severities)
             stream.flush()
+            meter.close()
         elif output_format is OutputFormat.jsonl:
             from .renderers import jsonl
 
@@ -186,6 +187,7 @@ def scan(
                 stream.write(jsonl.line(result))
                 stream.flush()
                 outcome.add(result.document.status, [f.severity for f in result.findings])
+            meter.close()
         else:
             results = list(stream_results())
             meter.close()
@@ -205,7 +207,6 @@ def scan(
                 colour = text_renderer.use_colour(stream, color)
                 text_renderer.render(results, stream, colour=colour, quiet=quiet)
     finally:
-        meter.close() if output_format is OutputFormat.jsonl else None
         if output:
             stream.close()
     if write_baseline is not None:

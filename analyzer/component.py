@@ -166,7 +166,7 @@ class HealthClaims:
                     sents.index(t.start))
             for t in tags if t.cls in SUBJECT_CLASSES
         ]
-        resolver = SubjectResolver(doc, sents, mentions, {})
+        resolver = SubjectResolver(doc, sents, mentions)
         findings: list[Finding] = []
         suppressed: list[Finding] = []
         for (rule_id, e), s in sorted(best.items(), key=lambda kv: (kv[1], kv[0][1], kv[0][0])):

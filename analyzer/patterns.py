@@ -306,15 +306,26 @@ def _claim(key: tuple[str, str], origin: Origin, seen: dict, problems: list[Prob
     return True
 
 
+def _claimed(data: dict, node, key: str, label, path: str, seen: dict, problems: list[Problem]):
+    """Yield (raw entry, origin) for the entries under ``key`` whose id this pack may claim.
+
+    ``label(raw)`` gives the (kind, id) key under which duplicates are detected.
+    """
+    lines = _entry_lines(node, key)
+    for i, raw in enumerate(data[key]):
+        origin = Origin(path, lines[i] if i < len(lines) else None)
+        if _claim(label(raw), origin, seen, problems, raw.get("override", False)):
+            yield raw, origin
+
+
 def _merge(pack: PatternPack, kind: str, data: dict, node, path: str, seen: dict, problems: list[Problem]) -> None:
     if kind == "lexicon":
         pack.irregular.update(data.get("irregular", {}))
-        lines = _entry_lines(node, "entries")
-        for i, raw in enumerate(data["entries"]):
+        def lex_key(raw: dict) -> tuple[str, str]:
+            return "lex", f"{raw.get('class', data['class'])}:{raw['id']}"
+
+        for raw, origin in _claimed(data, node, "entries", lex_key, path, seen, problems):
             cls = raw.get("class", data["class"])
-            origin = Origin(path, lines[i] if i < len(lines) else None)
-            if not _claim(("lex", f"{cls}:{raw['id']}"), origin, seen, problems, raw.get("override", False)):
-                continue
             terms = list(raw.get("terms", []))
             for verb in raw.get("verbs", []):
                 terms.extend(inflections(verb.lower(), pack.irregular))
@@ -332,11 +343,7 @@ def _merge(pack: PatternPack, kind: str, data: dict, node, path: str, seen: dict
             )
     elif kind == "rules":
         pack.groups.update(data.get("groups", {}))
-        lines = _entry_lines(node, "rules")
-        for i, raw in enumerate(data["rules"]):
-            origin = Origin(path, lines[i] if i < len(lines) else None)
-            if not _claim(("rule", raw["id"]), origin, seen, problems, raw.get("override", False)):
-                continue
+        for raw, origin in _claimed(data, node, "rules", lambda r: ("rule", r["id"]), path, seen, problems):
             pack.rules[raw["id"]] = Rule(
                 id=raw["id"],
                 category=raw["category"],
@@ -353,11 +360,7 @@ def _merge(pack: PatternPack, kind: str, data: dict, node, path: str, seen: dict
                 disabled=raw.get("disabled", False),
             )
     elif kind == "context":
-        lines = _entry_lines(node, "triggers")
-        for i, raw in enumerate(data["triggers"]):
-            origin = Origin(path, lines[i] if i < len(lines) else None)
-            if not _claim(("trigger", raw["id"]), origin, seen, problems, raw.get("override", False)):
-                continue
+        for raw, origin in _claimed(data, node, "triggers", lambda r: ("trigger", r["id"]), path, seen, problems):
             pack.triggers[raw["id"]] = Trigger(
                 id=raw["id"],
                 category=raw["category"],
@@ -368,11 +371,7 @@ def _merge(pack: PatternPack, kind: str, data: dict, node, path: str, seen: dict
                 ignore_terminators=raw.get("ignore_terminators", False),
             )
     else:
-        lines = _entry_lines(node, "entries")
-        for i, raw in enumerate(data["entries"]):
-            origin = Origin(path, lines[i] if i < len(lines) else None)
-            if not _claim(("evidence", raw["id"]), origin, seen, problems, raw.get("override", False)):
-                continue
+        for raw, origin in _claimed(data, node, "entries", lambda r: ("evidence", r["id"]), path, seen, problems):
             applies = raw["applies_to"]
             pack.evidence[raw["id"]] = EvidenceEntry(
                 id=raw["id"],

@@ -168,13 +168,6 @@ class Policy:
         return result
 
 
-def apply_policy(results: list[ScanResult], config: Config, baseline: Baseline | None = None) -> None:
-    """Filter and annotate scan results in place."""
-    policy = Policy(config, baseline)
-    for result in results:
-        policy.apply(result)
-
-
 def limit_to_changes(results: list[ScanResult], changed: dict[Path, set[int] | None]) -> None:
     """Keep only findings on changed lines (``--diff``); a file git does not track counts as all changed."""
     for result in results:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from .findings import SEVERITY_RANK, Finding
-from .inputs import Document, prose_view, read_documents
+from .inputs import Document, prose_view
 from .pipeline import analyze_many, get_pipeline, locate
 
 
@@ -136,10 +135,6 @@ def _pool_map(items: Iterable, fn, jobs: int, initargs: tuple, collect) -> Itera
             done_batch, future = window.popleft()
             yield from collect(done_batch, future.result())
 
-
-def scan_paths(paths: Iterable[str], patterns: tuple[str, ...] = (), id_field: str = "id", text_field: str = "text",
-               stdin: BinaryIO | None = None, accept: Callable[[Path], bool] | None = None) -> list[ScanResult]:
-    return list(scan_documents(read_documents(paths, id_field, text_field, stdin, accept), patterns))
 
 
 def failing(severities: Iterable[Iterable[str]], fail_on: str) -> bool:

@@ -129,9 +129,6 @@ class Sentences:
         self.starts: list[int] = starts.tolist()
         self._spans: dict[int, Span] = {}
 
-    def __len__(self) -> int:
-        return len(self.starts)
-
     def index(self, token: int) -> int:
         """The sentence holding a token."""
         return bisect.bisect_right(self.starts, token) - 1

@@ -34,11 +34,10 @@ class Mention:
 
 
 class SubjectResolver:
-    def __init__(self, doc: Doc, sents: "Sentences", mentions: list[Mention], names: dict[str, str]):
+    def __init__(self, doc: Doc, sents: "Sentences", mentions: list[Mention]):
         self.doc = doc
         self.sents = sents
         self.mentions = mentions
-        self.names = names
         self._specific = [m for m in mentions if m.cls == "SUBSTANCE" and not m.generic]
         counts = Counter(m.id for m in self._specific)
         self.main = None

@@ -12,10 +12,6 @@ from ..scan import ScanResult
 SARIF_LEVEL = {"high": "error", "medium": "warning", "low": "note"}
 
 
-def fingerprints(result: ScanResult) -> list[str]:
-    return fingerprints_for(result, result.findings)
-
-
 def fingerprints_for(result: ScanResult, findings: list[Finding]) -> list[str]:
     """Stable per-finding keys: rule, document and matched text (and which repeat), not line numbers."""
     seen: Counter = Counter()
