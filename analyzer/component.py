@@ -19,6 +19,10 @@ Findings are stored on ``doc._.health_claims`` and as spans in
 
 from __future__ import annotations
 
+import re
+
+from spacy.attrs import ORTH
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -42,6 +46,31 @@ SUBJECT_CLASSES = ("SUBSTANCE", "DRUG", "PRONOUN")
 # Everyday vocabulary: never used alone to decide that a doc may hold a claim.
 COMMON_CLASSES = frozenset({"SUBSTANCE", "PRONOUN", "TREAT", "BENEFIT", "MANY", "NATURAL", "RESOLVE", "PREVENT",
                             "COMPARE"})
+# Everyday words that lexicon terms contain ("high" blood pressure, "dry" eyes,
+# "come" off): never chosen as a term's anchor word when it has a rarer one.
+# Only speed depends on this list, never what is found.
+EVERYDAY_WORDS = frozenset("""
+    able about above ache act action active age ago air all alone also always answer any area around away back bad
+    balance bar base be being best better big bit black blue body book born bottom box break bright bring brown build
+    burn call calm can care case cause causes center change check child children china city clean clear close cold
+    come comes coming common cool count course cover cross cup cut dark day days deep did do does doing done door
+    down draw dream dress effect effects drink drive drop dry early easy eat eating end energy enough even every eye eyes face fact
+    fall family far fast feel feeling feet few field fill find fine fire first fit fix fixes flash flat flow fly
+    focus food foot form free fresh friend front full fun game gave general gentle get gets getting girl give given
+    gives giving go going gold gone good helps helped got gotten great green ground group grow growth hair half hand hands hard
+    harm have head health healthy hear heart heavy help here high hit hold home hot hour house hung idea inches
+    index inside issue issues job join just keep kick kind kit know land large last late lead leave left less level
+    levels life light like line lines list little live long look lose losing loss lot love low lower made main make
+    man many mark matter may mean meds men mind minor miss model money month more morning most move much name
+    natural near need never new next nice night normal note now number off oil old once only open order other out
+    output over own page paper part pass past peace people period pick picture pink place plan plant play point poor
+    power press pretty proven pull push put quick quiet rate read ready real red rest right rise risk risks road rock
+    room round rule run safe same save say season second see self sense set shape sharp shot shots show shown side
+    sign signs simple size slow small social soft some sound space speed spot spots spring stand start state stay
+    step still stop stops store story strain strong sure sweet take talk tell test thick thing think time today top
+    total touch town tree true try turn type under up use very view wait walk wall want warm watch water way wear
+    week weight well white whole win wo ca ai sha winter woman women wonder word work worked works world year years yellow young zest
+""".split())
 # Property words ("anti-cancer") stand for the condition or effect they name.
 PROPERTY_CLASSES = {"DISEASE_PROP": "CONDITION", "EFFECT_PROP": "EFFECT"}
 
@@ -61,7 +90,8 @@ class HealthClaims:
             self.lex_keys[nlp.vocab.strings.add(key)] = (cls, id_)
             if entry.terms:
                 self.lexicon.add(key, list(make_doc.pipe(entry.terms)))
-        self.priority = {c: i for i, c in enumerate(CLASS_PRIORITY)}
+        priority = {c: i for i, c in enumerate(CLASS_PRIORITY)}
+        self.lex_info = {key: (priority.get(cls, 99), cls, id_) for key, (cls, id_) in self.lex_keys.items()}
         # 2. rules
         self.matcher = RuleMatcher({r.id: r.patterns for r in self.rules.values()}, pack.groups, nlp.vocab)
         # 3. context, 4. evidence
@@ -72,32 +102,55 @@ class HealthClaims:
         # 0. prefilter: a lexeme flag (computed once per word type, read in C)
         anchors = self._anchor_words(make_doc)
         self.anchor_flag = None if anchors is None else nlp.vocab.add_flag(lambda text: text.lower() in anchors)
+        # ... and the same test on raw text, so that texts without an anchor are not even tokenized
+        self.gate = None if anchors is None else Gate(anchors, getattr(make_doc, "rules", None) or {})
+
+    def may_claim(self, text: str) -> bool:
+        """False when ``text`` cannot hold a claim: no anchor word occurs in it.
+
+        Exact with respect to the doc-level anchor test: spaCy only splits two
+        adjacent letters apart in a tokenizer special case ("cannot"), and the
+        gate also looks for every special case that yields an anchor word.
+        """
+        return self.gate is None or self.gate(text)
 
     def _anchor_words(self, make_doc) -> frozenset[str] | None:
         """Words at least one of which every possible claim contains.
 
-        For each pattern, one of its required lexicon classes that is not common
-        everyday vocabulary (conditions, effects, drugs, safety and proof phrases...);
-        for each term of that class, its longest word that is not a stop word. A doc with none of these
-        words cannot match any pattern, so it skips phrase matching altogether.
-        ``None`` when some pattern has no such class (then every doc is examined).
+        Every required element of a pattern (a lexicon class, maybe limited to a
+        group, or a literal word) must be present for it to match, so each pattern
+        contributes the words of one element. A lexicon term contributes one word
+        (all of its words must be present): its rarest-looking one, i.e. not a stop
+        word, not everyday vocabulary, the longest. Elements are chosen greedily so
+        that the anchor set holds as few everyday words as it can. A text with none
+        of these words cannot match any pattern and skips everything after the
+        anchor test. ``None`` when some pattern has no usable element (then every
+        doc is examined).
         """
-        sizes: dict[str, int] = {}
-        for (cls, _), entry in self.pack.lexicon.items():
-            sizes[cls] = sizes.get(cls, 0) + len(entry.terms)
-        anchor_classes: set[str] = set()
+        term_words: dict[tuple[str, str], set[str]] = {}
+        for (cls, id_), entry in self.pack.lexicon.items():
+            if cls not in COMMON_CLASSES:
+                term_words[(cls, id_)] = {max(doc, key=_rarity).lower_ for doc in make_doc.pipe(entry.terms) if len(doc)}
+
+        def element_words(el) -> set[str] | None:
+            if el.kind == "word" and not el.optional:
+                return set(el.words)
+            if el.kind != "ent" or el.classes & COMMON_CLASSES:
+                return None
+            return set().union(*(words for (cls, id_), words in term_words.items() if cls in el.classes
+                                 and (el.ids is None or (id_ in el.ids) != el.exclude)))
+
+        options_by_pattern = []
         for pattern in self.matcher.patterns:
-            options = [need for need in pattern.needs if not need & COMMON_CLASSES]
+            options = [w for w in map(element_words, pattern.elements) if w is not None]
             if not options:
                 return None
-            anchor_classes |= min(options, key=lambda need: sum(sizes.get(c, 0) for c in need))
-        words: set[str] = set()
-        for (cls, _), entry in self.pack.lexicon.items():
-            if cls in anchor_classes:
-                for doc in make_doc.pipe(entry.terms):
-                    if len(doc):
-                        words.add(max(doc, key=lambda t: (not t.is_stop and not t.is_punct, len(t.text), -t.i)).lower_)
-        return frozenset(words)
+            options_by_pattern.append(options)
+        anchors: set[str] = set()
+        # patterns with the fewest choices first; then the option that adds the least
+        for options in sorted(options_by_pattern, key=len):
+            anchors |= min(options, key=lambda words: sum(map(_word_cost, words - anchors)))
+        return frozenset(anchors)
 
     # ------------------------------------------------------------------ tagging
     def tag(self, doc: Doc, only_if_possible: bool = False) -> list[Tag]:
@@ -107,42 +160,44 @@ class HealthClaims:
         the classes found (most documents: a cheap early exit).
         """
         found = self.lexicon(doc)
-        if only_if_possible and not self.matcher.possible(frozenset(self.lex_keys[k][0] for k, _, _ in found)):
+        info = self.lex_info
+        if only_if_possible and not self.matcher.possible(frozenset(info[k][1] for k, _, _ in found)):
             return []
-        raw = sorted(
-            ((s, e, *self.lex_keys[key]) for key, s, e in found),
-            key=lambda m: (m[0] - m[1], self.priority.get(m[2], 99), m[0]),
-        )
-        taken: set[int] = set()
+        # longest first, then by class priority, then leftmost
+        raw = sorted((s - e, info[key][0], s, e, key) for key, s, e in found)
+        taken = bytearray(len(doc))
         tags: list[Tag] = []
-        for s, e, cls, id_ in raw:
-            if not taken.intersection(range(s, e)):
-                taken.update(range(s, e))
+        for _, _, s, e, key in raw:
+            if not any(taken[s:e]):
+                taken[s:e] = b"\x01" * (e - s)
+                _, cls, id_ = info[key]
                 tags.append(Tag(cls, id_, s, e))
-        tags.sort(key=lambda t: t.start)
+        tags.sort(key=_start)
         return tags
 
     def __call__(self, doc: Doc) -> Doc:
         findings, suppressed = self.find(doc)
+        if findings or suppressed:
+            ensure_sentences(doc)  # so that doc.sents shows the sentences the findings quote
         doc._.health_claims = findings
         doc._.health_claims_suppressed = suppressed
         if findings or "health_claims" in doc.spans:
             doc.spans["health_claims"] = [Span(doc, *f.tokens, label=f.rule_id) for f in findings]
         return doc
 
-    def find(self, doc: Doc) -> tuple[list[Finding], list[Finding]]:
+    def find(self, doc: Doc, text: str | None = None) -> tuple[list[Finding], list[Finding]]:
+        """Findings and suppressed findings in ``doc``; ``text`` is its text when the caller has it."""
         if self.anchor_flag is not None and not doc.to_array(self.anchor_flag).any():
             return [], []
         tags = self.tag(doc, only_if_possible=True)
         if not tags or not self.matcher.possible(frozenset(t.cls for t in tags)):
             return [], []
-        # Sentences are only needed (and only marked) when a rule could match.
-        ensure_sentences(doc)
+        # Sentences are only needed when a rule could match.
         sents = Sentences(doc)
         by_sent: dict[int, list[Tag]] = {}
         for t in tags:
             by_sent.setdefault(sents.index(t.start), []).append(t)
-        literals: list[int] | None = None
+        literals = None
         matches: list[tuple[str, int, int]] = []
         for k, here in by_sent.items():
             patterns = self.matcher.possible(frozenset(t.cls for t in here))
@@ -169,6 +224,8 @@ class HealthClaims:
         resolver = SubjectResolver(doc, sents, mentions)
         findings: list[Finding] = []
         suppressed: list[Finding] = []
+        if text is None:
+            text = doc.text  # Doc.text walks every token: read it once, and only when a rule matched
         for (rule_id, e), s in sorted(best.items(), key=lambda kv: (kv[1], kv[0][1], kv[0][0])):
             rule = self.rules[rule_id]
             k = sents.index(s)
@@ -177,7 +234,7 @@ class HealthClaims:
             own = frozenset(i for t in by_sent[k] if s <= t.start and t.end <= e for i in range(t.start, t.end))
             cues, hedged = assess(hits, sent, s, e, own)
             target = self._target(by_sent[k], s, e)
-            finding = self._finding(doc, rule, sent, s, e, substance, target, hedged)
+            finding = self._finding(doc, text, rule, sent, s, e, substance, target, hedged)
             if not keep:
                 finding.suppressed_by.append("subject:none-or-conventional")
             finding.suppressed_by.extend(cues)
@@ -202,7 +259,7 @@ class HealthClaims:
             found = self._evidence_dicts[entry.id] = entry.to_dict()
         return dict(found)
 
-    def _finding(self, doc, rule: Rule, sent: Span, s: int, e: int, substance: str | None,
+    def _finding(self, doc, text: str, rule: Rule, sent: Span, s: int, e: int, substance: str | None,
                  target: tuple[str | None, str | None], hedged: bool) -> Finding:
         severity = rule.severity
         target_cls, target_id = target
@@ -214,17 +271,17 @@ class HealthClaims:
             substance, sub_entry = None, None
         lookup_target = target_id if target_cls in TARGET_CLASSES else None
         evidence = [self._evidence_dict(ev) for ev in self.evidence.lookup(substance, lookup_target, rule.category)]
-        # character offsets from token offsets (Span.text would walk every token)
+        # character offsets from token offsets
         first, last = doc[s], doc[e - 1]
         start, end = first.idx, last.idx + len(last)
         sent_first, sent_last = doc[sent.start], doc[sent.end - 1]
-        sentence = doc.text[sent_first.idx:sent_last.idx + len(sent_last)]
+        sentence = text[sent_first.idx:sent_last.idx + len(sent_last)]
         finding = Finding(
             rule_id=rule.id,
             category=rule.category,
             severity=severity,
             hedged=hedged,
-            text=doc.text[start:end],
+            text=text[start:end],
             sentence=" ".join(sentence.split()),
             start=start,
             end=end,
@@ -239,6 +296,83 @@ class HealthClaims:
         )
         finding.tokens = (s, e)  # not a field: not reported, used for doc.spans
         return finding
+
+
+def _rarity(token) -> tuple:
+    """Sort key for a term's anchor word: the least common-looking, then the longest, then the first."""
+    return (-_word_cost(token.lower_), len(token.text), -token.i)
+
+
+def _start(tag: Tag) -> int:
+    return tag.start
+
+
+def _word_cost(word: str) -> float:
+    """How often a word may be expected in text that makes no claim (a rough order of magnitude)."""
+    if word in STOP_WORDS or not any(ch.isalnum() for ch in word):
+        return 10_000.0
+    return 10.0 if word in EVERYDAY_WORDS or word.isdigit() else 0.1
+
+
+# bytes.translate table: ASCII letters stay, every other byte becomes a space
+_ASCII_LETTERS_ONLY = bytes.maketrans(bytes(range(256)),
+                                      bytes(c if chr(c).isascii() and chr(c).isalpha() else 32 for c in range(256)))
+
+
+class Gate:
+    """The anchor test on raw text: does some anchor word occur, not inside a longer run of letters?
+
+    Tokens never split two letters apart except in a tokenizer special case
+    ("cannot"), so an anchor token made of ASCII letters is a whole run of
+    letters in the text. Those anchors are looked up in a set, against the
+    text's runs of ASCII letters (found with ``bytes.translate``, which is much
+    cheaper than tokenizing). The few other anchors ("hsv-1", "t2d", "il-1β")
+    and the special cases that yield an anchor go through a regex.
+    """
+
+    def __init__(self, anchors: frozenset[str], special_cases: dict):
+        words = set(anchors)
+        for string, pieces in special_cases.items():
+            if any(str(piece.get(ORTH, "")).lower() in anchors for piece in pieces):
+                words.add(string.lower())
+        ascii_words = {w for w in words if w.isascii() and w.isalpha()}
+        self.runs = frozenset(w.encode("ascii") for w in ascii_words)
+        others = sorted(w for w in words - ascii_words if w)
+        self.others_anywhere = re.compile(_trie(others)) if others else None
+        letter = r"[^\W\d_]"
+        parts = []
+        for starts, ends in ((True, True), (True, False), (False, True), (False, False)):
+            group = [w for w in others if w[0].isalpha() == starts and w[-1].isalpha() == ends]
+            if group:
+                parts.append((f"(?<!{letter})" if starts else "") + f"(?:{_trie(group)})"
+                             + (f"(?!{letter})" if ends else ""))
+        self.others = re.compile("|".join(parts)) if parts else None
+
+    def __call__(self, text: str) -> bool:
+        lower = text.lower()
+        if not self.runs.isdisjoint(lower.encode("utf-8").translate(_ASCII_LETTERS_ONLY).split()):
+            return True
+        # the bounded regex only where some other anchor occurs at all
+        return (self.others is not None and self.others_anywhere.search(lower) is not None
+                and self.others.search(lower) is not None)
+
+
+def _trie(words: list[str]) -> str:
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -78,11 +78,32 @@ def analyze_many(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> I
 
     texts_list = texts if isinstance(texts, list) else list(texts)
     current: list[Finding] = []
-    for doc, (n, offset, remaining) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
-        current.extend(f.shifted(offset) for f in doc._.health_claims or [])
+    for found, (n, offset, remaining) in _run(nlp, pieces(), batch_size):
+        current.extend(f.shifted(offset) for f in found)
         if remaining == 0:
             yield sorted(current, key=Finding.sort_key)
             current = []
+
+
+def _run(nlp: Language, pieces: Iterator[tuple[str, tuple]], batch_size: int) -> Iterator[tuple[list[Finding], tuple]]:
+    """(findings, context) for each (text, context) piece.
+
+    The default pipeline (``health_claims`` alone) takes a fast path: a text in
+    which no anchor word occurs is not tokenized at all, and the component gets
+    the text with the doc instead of rebuilding it from tokens. Any other
+    pipeline runs as usual.
+    """
+    if nlp.pipe_names != ["health_claims"]:
+        for doc, context in nlp.pipe(pieces, as_tuples=True, batch_size=batch_size):
+            yield doc._.health_claims or [], context
+        return
+    component = nlp.get_pipe("health_claims")
+    tokenizer = nlp.tokenizer
+    for text, context in pieces:
+        if not component.may_claim(text):
+            yield [], context
+            continue
+        yield component.find(tokenizer(text), text)[0], context
 
 
 def locate(text: str, findings: list[Finding]) -> list[Finding]:

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, NamedTuple
 
 import numpy
+from spacy.attrs import LIKE_NUM, LOWER
 from spacy.lang.en.lex_attrs import like_num
 from spacy.tokens import Doc
 
@@ -43,6 +44,7 @@ class Element:
     ids: frozenset[str] | None = None
     exclude: bool = False
     words: frozenset[str] = frozenset()
+    word_ids: frozenset[int] = frozenset()  # the words' LOWER hashes, filled in by RuleMatcher
     optional: bool = False
     low: int = 0
     high: int = 0
@@ -64,7 +66,7 @@ class Item(NamedTuple):
     end: int
     cls: str | None
     id: str | None
-    lower: str
+    lower: int  # LOWER hash of a one-token item (0 when no pattern names it)
     like_num: bool
 
 
@@ -120,18 +122,28 @@ def _matches_one(el: Element, item: Item) -> bool:
         return (item.id in el.ids) != el.exclude
     if el.kind == "word":
         # a literal may also be a one-token entity ("help" is a TREAT word)
-        return item.end - item.start == 1 and item.lower in el.words
+        return item.end - item.start == 1 and item.lower in el.word_ids
     if el.kind == "num":
         return item.like_num
     return False
+
+
+class Literals(NamedTuple):
+    """A doc's literal tokens: their sorted indices, and index -> (LOWER hash, like a number)."""
+
+    index: list[int]
+    words: dict[int, tuple[int, bool]]
 
 
 class RuleMatcher:
     """Match every rule's patterns in a sentence; see the module docstring."""
 
     def __init__(self, rules: dict[str, list[list[str]]], groups: dict[str, list[str]], vocab):
+        def with_ids(el: Element) -> Element:
+            return replace(el, word_ids=frozenset(vocab.strings.add(w) for w in el.words)) if el.words else el
+
         self.patterns = [
-            CompiledPattern.build(rule_id, tuple(compile_element(t, groups) for t in pattern))
+            CompiledPattern.build(rule_id, tuple(with_ids(compile_element(t, groups)) for t in pattern))
             for rule_id, patterns in rules.items()
             for pattern in patterns
         ]
@@ -150,27 +162,28 @@ class RuleMatcher:
             found = self._possible[classes] = [p for p in self.patterns if p.possible(classes)]
         return found
 
-    def literal_tokens(self, doc: Doc) -> list[int]:
-        """Token indices a pattern may name literally (its words, and numbers if used)."""
-        return numpy.nonzero(doc.to_array(self.literal_flag))[0].tolist()
+    def literal_tokens(self, doc: Doc) -> "Literals":
+        """The tokens a pattern may name literally (its words, and numbers if used)."""
+        arr = doc.to_array([self.literal_flag, LOWER, LIKE_NUM])
+        rows = arr[arr[:, 0] != 0]
+        index = numpy.nonzero(arr[:, 0])[0].tolist()
+        return Literals(index, dict(zip(index, zip(rows[:, 1].tolist(), rows[:, 2].astype(bool).tolist()))))
 
-    def __call__(self, doc: Doc, start: int, end: int, tags: list[Tag], literals: list[int],
+    def __call__(self, doc: Doc, start: int, end: int, tags: list[Tag], literals: "Literals",
                  patterns: list[CompiledPattern]) -> Iterator[tuple[str, int, int]]:
         """Yield (rule id, start token, end token) for every way a pattern matches in doc[start:end].
 
-        ``tags`` are the sentence's entities; ``literals`` the doc's literal token indices.
+        ``tags`` are the sentence's entities; ``literals`` the doc's literal tokens.
         """
+        words = literals.words
         covered = {i for t in tags for i in range(t.start, t.end)}
-        items = [Item(t.start, t.end, t.cls, t.id, "", False) for t in tags]
-        lo = bisect.bisect_left(literals, start)
-        hi = bisect.bisect_left(literals, end)
-        for i in literals[lo:hi]:
+        items = [Item(t.start, t.end, t.cls, t.id, words.get(t.start, (0, False))[0] if t.end - t.start == 1 else 0,
+                      False) for t in tags]
+        index = literals.index
+        for i in index[bisect.bisect_left(index, start):bisect.bisect_left(index, end)]:
             if i not in covered:
-                tok = doc[i]
-                items.append(Item(i, i + 1, None, None, tok.lower_, tok.like_num))
-        for k, t in enumerate(items):
-            if t.cls is not None and t.end - t.start == 1:
-                items[k] = t._replace(lower=doc[t.start].lower_)
+                lower, num = words[i]
+                items.append(Item(i, i + 1, None, None, lower, num))
         items.sort()
         for pattern in patterns:
             first = pattern.elements[0]

@@ -44,38 +44,42 @@ def _flags(vocab) -> tuple[int, ...]:
 _BULLETS = {"•", "·", "-", "*", "–", "—", "▪", "●", "◦", "✓", "✔", "➤", "→", ">"}
 
 
+def sentence_starts(doc: Doc) -> list[int]:
+    """Token indices where a sentence starts (always including 0 for a non-empty doc)."""
+    n = len(doc)
+    if n == 0:
+        return []
+    # One read of per-word-type flags (computed once per word type, in C), then
+    # a single pass in Python: cheaper than setting Token.is_sent_start one at a
+    # time, and than many numpy calls on the short docs that posts make.
+    f_end, f_closer, f_no_open, f_newline, f_colon = _flags(doc.vocab)
+    rows = doc.to_array([IS_SPACE, IS_LOWER, f_end, f_closer, f_no_open, f_newline, f_colon]).tolist()
+    starts = [0]
+    seen_newline = False  # a line break since the last word
+    prev_end = prev_closer = prev2_end = False  # tokens i-1 and i-2
+    for i, (space, lower, is_end, closer, no_open, newline, colon) in enumerate(rows):
+        if space:
+            seen_newline = seen_newline or bool(newline)
+        else:
+            opens = not lower and not no_open
+            if i and (seen_newline or (opens and (prev_end or (prev_closer and prev2_end)))):
+                starts.append(i)
+            seen_newline = False
+        prev2_end, prev_end, prev_closer = prev_end, bool(is_end), bool(closer)
+    # "1. Mood Enhancement: One of the most..." - a list label, then its text
+    labelled = [i + 1 for i, row in enumerate(rows[:-1]) if row[6] and not rows[i + 1][0] and not rows[i + 1][1]
+                and not rows[i + 1][4] and _is_label(doc, i)]
+    if labelled:
+        starts = sorted(set(starts).union(labelled))
+    return starts
+
+
 def set_sentence_starts(doc: Doc) -> Doc:
     n = len(doc)
     if n == 0:
         return doc
-    # Vectorised over token attributes: a Python loop over every token (or
-    # setting Token.is_sent_start one at a time) costs more than tokenizing.
-    f_end, f_closer, f_no_open, f_newline, f_colon = _flags(doc.vocab)
-    attrs = doc.to_array([IS_SPACE, IS_LOWER, f_end, f_closer, f_no_open, f_newline, f_colon]).astype(bool)
-    space, lower, is_end, closer, no_open, newline, colon = attrs.T
-    opens = ~space & ~lower & ~no_open
-
-    start = numpy.zeros(n, dtype=bool)
-    # after a line break: any whitespace token holding "\n" between two words
-    if newline.any():
-        # index of the last newline token at or before each position
-        last_nl = numpy.maximum.accumulate(numpy.where(newline, numpy.arange(n), -1))
-        last_word = numpy.maximum.accumulate(numpy.where(~space, numpy.arange(n), -1))
-        prev_word = numpy.concatenate(([-1], last_word[:-1]))
-        start |= ~space & (last_nl > prev_word) & (numpy.arange(n) > 0)
-    # after sentence-final punctuation, or after a closing quote or bracket that follows it
-    after_end = numpy.zeros(n, dtype=bool)
-    after_end[1:] = is_end[:-1]
-    after_close = numpy.zeros(n, dtype=bool)
-    if n > 2:
-        after_close[2:] = closer[1:-1] & is_end[:-2]
-    start |= (after_end | after_close) & opens
-    # "1. Mood Enhancement: One of the most..." - a list label, then its text
-    for i in numpy.nonzero(colon[:-1])[0]:
-        if opens[i + 1] and _is_label(doc, int(i)):
-            start[i + 1] = True
-    starts = numpy.where(start, 1, -1).astype("int64")
-    starts[0] = 1
+    starts = numpy.full(n, -1, dtype="int64")
+    starts[sentence_starts(doc)] = 1
     doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
     return doc
 
@@ -118,15 +122,22 @@ def ensure_sentences(doc: Doc) -> Doc:
 
 
 class Sentences:
-    """Sentence boundaries of a segmented doc, with Span objects made only on demand."""
+    """Sentence boundaries of a doc, with Span objects made only on demand.
+
+    Boundaries already set on the doc (by a parser or a sentencizer) are used;
+    otherwise they are computed with :func:`sentence_starts`, without writing
+    them to the doc.
+    """
 
     def __init__(self, doc: Doc):
         self.doc = doc
-        flags = doc.to_array([SENT_START]).astype("int64")
-        starts = numpy.nonzero(flags == 1)[0]
-        if len(starts) == 0 or starts[0] != 0:
-            starts = numpy.concatenate(([0], starts))
-        self.starts: list[int] = starts.tolist()
+        if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+            starts = numpy.nonzero(doc.to_array([SENT_START]).astype("int64") == 1)[0].tolist()
+            if not starts or starts[0] != 0:
+                starts = [0, *starts]
+        else:
+            starts = sentence_starts(doc) or [0]
+        self.starts: list[int] = starts
         self._spans: dict[int, Span] = {}
 
     def index(self, token: int) -> int:

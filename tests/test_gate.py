@@ -1,0 +1,82 @@
+"""The anchor gate: texts that cannot hold a claim skip tokenizing; nothing it skips could have been found."""
+
+from pathlib import Path
+
+import spacy
+
+from analyzer.component import Gate
+from analyzer.patterns import cached_pack
+from analyzer.pipeline import analyze_many, get_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Our own everyday and health sentences, with the awkward spellings the gate must survive.
+SENTENCES = [
+    "Shipping was quick and the jar arrived intact.",
+    "Store it in a cool, dry place.",
+    "My order number is 10293; can you check it?",
+    "Lose 30lbs in 30 days with our tea!",
+    "Our gummies ease anxiety... and stress.",
+    "Fights COVID-19 and H1N1 naturally.",
+    "Kava (Piper methysticum) cures insomnia!",
+    "Won't cause any side effects, ever.",
+    "It cannot cure anything, says the FDA.",
+    "Ginger—nature's ibuprofen—soothes nausea.",
+    "Turmeric is anti-inflammatory and boosts immunity.",
+    "Mānuka honey heals wounds and kills MRSA.",
+    "«Ashwagandha lowers cortisol», the label says.",
+    "T2D? Try berberine, it works like metformin.",
+    "Clinically proven to lower blood pressure.",
+    "The café on the corner sells kombucha.",
+]
+
+
+def corpus() -> list[str]:
+    texts = list(SENTENCES)
+    for rule in cached_pack().active_rules():
+        texts += rule.examples["match"] + rule.examples["no_match"]
+    for path in sorted((ROOT / "examples").rglob("*.*")):
+        if path.suffix in {".md", ".txt", ".html"}:
+            texts.append(path.read_text(encoding="utf-8"))
+    # every sentence in upper case and with other sentences around it, too
+    texts += [t.upper() for t in SENTENCES] + [" ".join(SENTENCES[i:i + 3]) for i in range(len(SENTENCES))]
+    return texts
+
+
+def test_gate_never_skips_a_text_the_pipeline_would_flag():
+    nlp = get_pipeline()
+    component = nlp.get_pipe("health_claims")
+    skipped = 0
+    for doc in nlp.pipe(corpus()):
+        if not component.may_claim(doc.text):
+            skipped += 1
+            assert not doc._.health_claims and not doc._.health_claims_suppressed, doc.text
+            assert not doc.to_array(component.anchor_flag).any(), doc.text
+    assert skipped >= 3  # the everyday sentences really are skipped
+
+
+def test_fast_path_equals_the_spacy_component():
+    nlp = get_pipeline()
+    texts = corpus()
+    fast = [[(f.rule_id, f.start, f.end, f.substance_id, f.target_id, f.hedged, f.sentence) for f in found]
+            for found in analyze_many(texts, nlp)]
+    slow = [[(f.rule_id, f.start, f.end, f.substance_id, f.target_id, f.hedged, f.sentence)
+             for f in doc._.health_claims] for doc in nlp.pipe(texts)]
+    assert fast == slow
+    assert sum(map(len, fast)) > 20
+
+
+def test_special_cases_that_split_letters_still_pass():
+    # "cannot" is one run of letters, but the tokenizer yields "can" + "not"
+    rules = spacy.blank("en").tokenizer.rules
+    gate = Gate(frozenset({"not"}), rules)
+    assert gate("It cannot be.")
+    assert not gate("Knot theory.")
+    assert gate("It is not.")
+
+
+def test_words_outside_ascii_letters_are_found_with_their_boundaries():
+    gate = Gate(frozenset({"hsv-1", "il-1β", "t2d", "flu"}), {})
+    assert gate("Beats HSV-1 fast") and gate("lowers IL-1β") and gate("for T2D.") and gate("(flu)")
+    assert not gate("xhsv-1") and not gate("t2dx") and not gate("influenza fluffy")
+    assert gate("10flu")  # a digit is not a letter: the tokenizer may split there
