@@ -27,10 +27,10 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .context import ContextMatcher, assess
+from .context import ContextMatcher, assess, typographic_variants
 from .evidence import EvidenceIndex
 from .findings import SEVERITY_RANK, Finding
-from .patterns import TARGET_CLASSES, PatternPack, Rule, load_pack
+from .patterns import TARGET_CLASSES, PatternPack, Rule, cached_pack, load_pack
 from .rulematch import RuleMatcher, Tag
 from .segment import Sentences, ensure_sentences
 from .subjects import Mention, SubjectResolver
@@ -85,11 +85,13 @@ class HealthClaims:
         # 1. lexicon
         self.lexicon = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lex_keys: dict[int, tuple[str, str]] = {}
+        self._term_docs: dict[tuple[str, str], list[Doc]] = {}
         for (cls, id_), entry in sorted(pack.lexicon.items()):
             key = f"{cls}|{id_}"
             self.lex_keys[nlp.vocab.strings.add(key)] = (cls, id_)
             if entry.terms:
-                self.lexicon.add(key, list(make_doc.pipe(entry.terms)))
+                self._term_docs[(cls, id_)] = docs = list(make_doc.pipe(entry.terms))
+                self.lexicon.add(key, docs + list(make_doc.pipe(typographic_variants(entry.terms))))
         priority = {c: i for i, c in enumerate(CLASS_PRIORITY)}
         self.lex_info = {key: (priority.get(cls, 99), cls, id_) for key, (cls, id_) in self.lex_keys.items()}
         # 2. rules
@@ -100,7 +102,8 @@ class HealthClaims:
         self.names = {(c, i): e.name for (c, i), e in pack.lexicon.items()}
         self._evidence_dicts: dict[str, dict] = {}
         # 0. prefilter: a lexeme flag (computed once per word type, read in C)
-        anchors = self._anchor_words(make_doc)
+        anchors = self._anchor_words()
+        del self._term_docs
         self.anchor_flag = None if anchors is None else nlp.vocab.add_flag(lambda text: text.lower() in anchors)
         # ... and the same test on raw text, so that texts without an anchor are not even tokenized
         self.gate = None if anchors is None else Gate(anchors, getattr(make_doc, "rules", None) or {})
@@ -114,7 +117,7 @@ class HealthClaims:
         """
         return self.gate is None or self.gate(text)
 
-    def _anchor_words(self, make_doc) -> frozenset[str] | None:
+    def _anchor_words(self) -> frozenset[str] | None:
         """Words at least one of which every possible claim contains.
 
         Every required element of a pattern (a lexicon class, maybe limited to a
@@ -128,9 +131,9 @@ class HealthClaims:
         doc is examined).
         """
         term_words: dict[tuple[str, str], set[str]] = {}
-        for (cls, id_), entry in self.pack.lexicon.items():
+        for (cls, id_), docs in self._term_docs.items():
             if cls not in COMMON_CLASSES:
-                term_words[(cls, id_)] = {max(doc, key=_rarity).lower_ for doc in make_doc.pipe(entry.terms) if len(doc)}
+                term_words[(cls, id_)] = {max(doc, key=_rarity).lower_ for doc in docs if len(doc)}
 
         def element_words(el) -> set[str] | None:
             if el.kind == "word" and not el.optional:
@@ -392,5 +395,6 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 )
 def make_health_claims(nlp: Language, name: str, patterns: list[str], include_builtin: bool, evidence_limit: int):
     """Factory registered through the ``spacy_factories`` entry point."""
-    pack = load_pack(patterns, include_builtin=include_builtin)
+    # the CLI has usually loaded (and validated) the same pack already
+    pack = cached_pack(tuple(patterns)) if include_builtin else load_pack(patterns, include_builtin=False)
     return HealthClaims(nlp, name, pack, evidence_limit=evidence_limit)

@@ -26,6 +26,11 @@ SUPPRESSING = frozenset(
 )
 
 
+def typographic_variants(phrases) -> list[str]:
+    """The same phrases with a typographic apostrophe ("aren’t"), as web pages usually print them."""
+    return sorted({p.replace("'", "\u2019") for p in phrases if "'" in p} - set(phrases))
+
+
 @dataclass(frozen=True)
 class Hit:
     trigger: Trigger
@@ -38,7 +43,7 @@ class ContextMatcher:
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
         self.triggers = dict(pack.triggers)
         for trig in self.triggers.values():
-            self.matcher.add(trig.id, list(make_doc.pipe(trig.phrases)))
+            self.matcher.add(trig.id, list(make_doc.pipe([*trig.phrases, *typographic_variants(trig.phrases)])))
         self.strings = vocab.strings
 
     def hits(self, doc: Doc) -> list[Hit]:

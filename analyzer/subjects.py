@@ -21,6 +21,9 @@ from spacy.tokens import Doc, Span
 from .segment import Sentences
 
 LOOKBACK_SENTENCES = 5
+# Words a list-item claim may open with before the claim itself ("Also helps...", "Causes tumour cells to...")
+_FRAGMENT_OPENERS = frozenset({"and", "also", "may", "can", "will", "helps", "causes", "makes", "induces",
+                               "triggers", "forces", "gets", "lets"})
 
 
 @dataclass
@@ -90,6 +93,6 @@ class SubjectResolver:
         for tok in sent:
             if tok.i >= start:
                 return True
-            if not (tok.is_space or tok.is_punct or tok.like_num or tok.lower_ in {"and", "also", "may", "can", "will", "helps"}):
+            if not (tok.is_space or tok.is_punct or tok.like_num or tok.lower_ in _FRAGMENT_OPENERS):
                 return False
         return True

@@ -21,6 +21,10 @@ NOT_CLAIMS = [
     "Plenty of shoppers buy ginger chews to ease migraines, but a large trial found no evidence that they work.",
     "Doctors warn against using ginger chews to treat migraines in children.",
     "Swallowing the oil neat can burn the throat and cause nausea.",
+    # typographic apostrophes, as web pages print them
+    "Ginger doesn’t cure migraines, whatever the label says.",
+    "There aren’t enough studies to show that ginger relieves migraines.",
+    "No randomized trials have found that ginger relieves migraines.",
 ]
 
 CLAIMS = [
@@ -30,6 +34,8 @@ CLAIMS = [
     "No doubt about it: ginger relieves migraines.",
     "Ginger is not only tasty, it also relieves migraines.",
     "Although few trials exist, ginger is still a great remedy for migraines.",
+    "Our ginger extract causes tumour cells to self-destruct.",
+    "Ginger’s nature’s answer: it relieves migraines.",
 ]
 
 
