@@ -40,13 +40,17 @@ def _scan_records(records: Iterable[tuple[str, str, object, list[dict]]], patter
 
     records = list(records)
     nlp = get_pipeline(patterns)
-    ok = [(k, text) for k, (_, _, text, probs) in enumerate(records) if isinstance(text, str) and not probs]
-    found = dict(zip((k for k, _ in ok), analyze_many([t for _, t in ok], nlp)))
+    # findings are pulled one post at a time, so only one post's Finding objects are alive at once
+    found = analyze_many([text for _, _, text, probs in records if isinstance(text, str) and not probs], nlp)
     rows = []
-    for k, (doc_id, source, text, probs) in enumerate(records):
-        if not probs and not isinstance(text, str):
+    for doc_id, source, text, probs in records:
+        findings: list[dict] = []
+        if probs:
+            pass
+        elif not isinstance(text, str):
             probs = [problem("HC105", source, None, field=text_field).to_dict()]
-        findings = [f.to_dict() for f in locate(text, found[k])] if k in found else []
+        else:
+            findings = [f.to_dict() for f in locate(text, next(found))]
         status = "error" if probs else ("empty" if not str(text).strip() else "ok")
         rows.append({"id": doc_id, "status": status, "n_findings": len(findings),
                      "findings": json.dumps(findings, sort_keys=True, ensure_ascii=False),
@@ -91,7 +95,7 @@ def _frame_partition(df, patterns: tuple[str, ...], id_field: str, text_field: s
 
 def scan_dataset(inputs: Sequence[str], output: str, *, id_field: str = "id", text_field: str = "text",
                  patterns: Sequence[str] = (), scheduler: str | None = None, workers: int = 2,
-                 blocksize: str = "32MiB") -> dict:
+                 blocksize: str = "8MiB") -> dict:
     """Scan JSONL or Parquet inputs on a Dask cluster and write findings as Parquet to ``output``.
 
     ``scheduler``: address of an existing scheduler; without it a LocalCluster
