@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.attrs import ORTH
+from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -229,6 +229,8 @@ class HealthClaims:
         suppressed: list[Finding] = []
         if text is None:
             text = doc.text  # Doc.text walks every token: read it once, and only when a rule matched
+        # character offset and length of every token, read once (Token objects are slow to make)
+        spans = doc.to_array([IDX, LENGTH]).tolist()
         for (rule_id, e), s in sorted(best.items(), key=lambda kv: (kv[1], kv[0][1], kv[0][0])):
             rule = self.rules[rule_id]
             k = sents.index(s)
@@ -237,7 +239,7 @@ class HealthClaims:
             own = frozenset(i for t in by_sent[k] if s <= t.start and t.end <= e for i in range(t.start, t.end))
             cues, hedged = assess(hits, sent, s, e, own)
             target = self._target(by_sent[k], s, e)
-            finding = self._finding(doc, text, rule, sent, s, e, substance, target, hedged)
+            finding = self._finding(text, spans, rule, sent, s, e, substance, target, hedged)
             if not keep:
                 finding.suppressed_by.append("subject:none-or-conventional")
             finding.suppressed_by.extend(cues)
@@ -262,7 +264,7 @@ class HealthClaims:
             found = self._evidence_dicts[entry.id] = entry.to_dict()
         return dict(found)
 
-    def _finding(self, doc, text: str, rule: Rule, sent: Span, s: int, e: int, substance: str | None,
+    def _finding(self, text: str, spans: list[list[int]], rule: Rule, sent: Span, s: int, e: int, substance: str | None,
                  target: tuple[str | None, str | None], hedged: bool) -> Finding:
         severity = rule.severity
         target_cls, target_id = target
@@ -275,10 +277,8 @@ class HealthClaims:
         lookup_target = target_id if target_cls in TARGET_CLASSES else None
         evidence = [self._evidence_dict(ev) for ev in self.evidence.lookup(substance, lookup_target, rule.category)]
         # character offsets from token offsets
-        first, last = doc[s], doc[e - 1]
-        start, end = first.idx, last.idx + len(last)
-        sent_first, sent_last = doc[sent.start], doc[sent.end - 1]
-        sentence = text[sent_first.idx:sent_last.idx + len(sent_last)]
+        start, end = spans[s][0], sum(spans[e - 1])
+        sentence = text[spans[sent.start][0]:sum(spans[sent.end - 1])]
         finding = Finding(
             rule_id=rule.id,
             category=rule.category,

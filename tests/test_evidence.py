@@ -14,6 +14,19 @@ def test_every_category_has_a_fallback_entry():
     assert set(CATEGORIES) <= fallback
 
 
+def test_every_substance_has_a_substance_level_entry():
+    # generic references ("this supplement", "our formula") name no substance: category evidence applies
+    named = {e.id for e in PACK.entries("SUBSTANCE") if not e.generic}
+    overall = {s for e in PACK.evidence.values() if e.substances and not e.targets for s in e.substances}
+    assert sorted(named - overall) == []
+
+
+def test_breadth_of_the_evidence_base():
+    assert len(PACK.evidence) >= 200
+    with_specific_uses = {s for e in PACK.evidence.values() if e.substances and e.targets for s in e.substances}
+    assert len(with_specific_uses) >= 60
+
+
 def test_every_source_is_checkable():
     for entry in PACK.evidence.values():
         assert entry.sources, entry.id
