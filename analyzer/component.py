@@ -47,29 +47,31 @@ SUBJECT_CLASSES = ("SUBSTANCE", "DRUG", "PRONOUN")
 COMMON_CLASSES = frozenset({"SUBSTANCE", "PRONOUN", "TREAT", "BENEFIT", "MANY", "NATURAL", "RESOLVE", "PREVENT",
                             "COMPARE"})
 # Everyday words that lexicon terms contain ("high" blood pressure, "dry" eyes,
-# "come" off): never chosen as a term's anchor word when it has a rarer one.
+# "come" off, and the "wo" of "won't"): never chosen as a term's anchor word when it has a rarer one.
 # Only speed depends on this list, never what is found.
 EVERYDAY_WORDS = frozenset("""
-    able about above ache act action active age ago air all alone also always answer any area around away back bad
-    balance bar base be being best better big bit black blue body book born bottom box break bright bring brown build
-    burn call calm can care case cause causes center change check child children china city clean clear close cold
-    come comes coming common cool count course cover cross cup cut dark day days deep did do does doing done door
-    down draw dream dress effect effects drink drive drop dry early easy eat eating end energy enough even every eye eyes face fact
-    fall family far fast feel feeling feet few field fill find fine fire first fit fix fixes flash flat flow fly
-    focus food foot form free fresh friend front full fun game gave general gentle get gets getting girl give given
-    gives giving go going gold gone good helps helped got gotten great green ground group grow growth hair half hand hands hard
-    harm have head health healthy hear heart heavy help here high hit hold home hot hour house hung idea inches
-    index inside issue issues job join just keep kick kind kit know land large last late lead leave left less level
-    levels life light like line lines list little live long look lose losing loss lot love low lower made main make
+    able about above ache act action active age ago ai air all alone also always answer any area around away
+    back bad balance bar base be being best better big bit black blue body book born bottom box break bright
+    bring brown build burn ca call calm can care case cause causes center change check child children china
+    city clean clear close cold come comes coming common cool count course cover cross cup cut dark day days
+    deep did do does doing done door down draw dream dress drink drive drop dry early easy eat eating effect
+    effects end energy enough even every eye eyes face fact fall family far fast feel feeling feet few field
+    fill find fine fire first fit fix fixes flash flat flow fly focus food foot form free fresh friend front
+    full fun game gave general gentle get gets getting girl give given gives giving go going gold gone good
+    got gotten great green ground group grow growth hair half hand hands hard harm have head health healthy
+    hear heart heavy help helped helps here high hit hold home hot hour house hung idea inches index inside
+    issue issues job join just keep kick kind kit know land large last late lead leave left less level levels
+    life light like line lines list little live long look lose losing loss lot love low lower made main make
     man many mark matter may mean meds men mind minor miss model money month more morning most move much name
-    natural near need never new next nice night normal note now number off oil old once only open order other out
-    output over own page paper part pass past peace people period pick picture pink place plan plant play point poor
-    power press pretty proven pull push put quick quiet rate read ready real red rest right rise risk risks road rock
-    room round rule run safe same save say season second see self sense set shape sharp shot shots show shown side
-    sign signs simple size slow small social soft some sound space speed spot spots spring stand start state stay
-    step still stop stops store story strain strong sure sweet take talk tell test thick thing think time today top
-    total touch town tree true try turn type under up use very view wait walk wall want warm watch water way wear
-    week weight well white whole win wo ca ai sha winter woman women wonder word work worked works world year years yellow young zest
+    natural near need never new next nice night normal note now number off oil old once only open order other
+    out output over own page paper part pass past peace people period pick picture pink place plan plant play
+    point poor power press pretty proven pull push put quick quiet rate read ready real red rest right rise
+    risk risks road rock room round rule run safe same save say season second see self sense set sha shape
+    sharp shot shots show shown side sign signs simple size slow small social soft some sound space speed spot
+    spots spring stand start state stay step still stop stops store story strain strong sure sweet take talk
+    tell test thick thing think time today top total touch town tree true try turn type under up use very view
+    wait walk wall want warm watch water way wear week weight well white whole win winter wo woman women
+    wonder word work worked works world year years yellow young zest
 """.split())
 # Property words ("anti-cancer") stand for the condition or effect they name.
 PROPERTY_CLASSES = {"DISEASE_PROP": "CONDITION", "EFFECT_PROP": "EFFECT"}
@@ -85,12 +87,12 @@ class HealthClaims:
         # 1. lexicon
         self.lexicon = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lex_keys: dict[int, tuple[str, str]] = {}
-        self._term_docs: dict[tuple[str, str], list[Doc]] = {}
+        term_docs: dict[tuple[str, str], list[Doc]] = {}
         for (cls, id_), entry in sorted(pack.lexicon.items()):
             key = f"{cls}|{id_}"
             self.lex_keys[nlp.vocab.strings.add(key)] = (cls, id_)
             if entry.terms:
-                self._term_docs[(cls, id_)] = docs = list(make_doc.pipe(entry.terms))
+                term_docs[(cls, id_)] = docs = list(make_doc.pipe(entry.terms))
                 self.lexicon.add(key, docs + list(make_doc.pipe(typographic_variants(entry.terms))))
         priority = {c: i for i, c in enumerate(CLASS_PRIORITY)}
         self.lex_info = {key: (priority.get(cls, 99), cls, id_) for key, (cls, id_) in self.lex_keys.items()}
@@ -102,8 +104,7 @@ class HealthClaims:
         self.names = {(c, i): e.name for (c, i), e in pack.lexicon.items()}
         self._evidence_dicts: dict[str, dict] = {}
         # 0. prefilter: a lexeme flag (computed once per word type, read in C)
-        anchors = self._anchor_words()
-        del self._term_docs
+        anchors = self._anchor_words(term_docs)
         self.anchor_flag = None if anchors is None else nlp.vocab.add_flag(lambda text: text.lower() in anchors)
         # ... and the same test on raw text, so that texts without an anchor are not even tokenized
         self.gate = None if anchors is None else Gate(anchors, getattr(make_doc, "rules", None) or {})
@@ -117,7 +118,7 @@ class HealthClaims:
         """
         return self.gate is None or self.gate(text)
 
-    def _anchor_words(self) -> frozenset[str] | None:
+    def _anchor_words(self, term_docs: dict[tuple[str, str], list[Doc]]) -> frozenset[str] | None:
         """Words at least one of which every possible claim contains.
 
         Every required element of a pattern (a lexicon class, maybe limited to a
@@ -131,7 +132,7 @@ class HealthClaims:
         doc is examined).
         """
         term_words: dict[tuple[str, str], set[str]] = {}
-        for (cls, id_), docs in self._term_docs.items():
+        for (cls, id_), docs in term_docs.items():
             if cls not in COMMON_CLASSES:
                 term_words[(cls, id_)] = {max(doc, key=_rarity).lower_ for doc in docs if len(doc)}
 
