@@ -34,6 +34,7 @@ def test_every_source_is_checkable():
         for src in entry.sources:
             assert re.match(r"^https?://\S+\.\S+", src["url"]), (entry.id, src)
             assert src["title"] and src["publisher"]
+            assert 1800 <= src["year"] <= date.today().year, (entry.id, src["title"])
             if "doi" in src:
                 assert re.match(r"^10\.\d{4,9}/\S+$", src["doi"])
             if "pmid" in src:

@@ -38,6 +38,24 @@ def test_schema_error_names_field_and_line(tmp_path: Path):
     assert prob.code == "HC202" and prob.line == 5 and "entries.1.id" in prob.message
 
 
+def test_a_source_without_a_year_is_rejected(tmp_path: Path):
+    write(tmp_path / "evidence" / "e.yaml", """entries:
+  - id: moonroot-undated
+    applies_to: {categories: [safety_claim]}
+    verdict: no_reliable_evidence
+    summary: An entry of our own whose only source has no year.
+    sources:
+      - title: A page with no date
+        publisher: Somebody
+        url: https://example.org/page
+    last_reviewed: 2026-11-25
+""")
+    with pytest.raises(HealthClaimsError) as info:
+        load_pack([tmp_path])
+    (prob,) = info.value.problems
+    assert prob.code == "HC202" and prob.line == 7 and "'year' is a required property" in prob.message
+
+
 def test_unknown_reference_is_reported(tmp_path: Path):
     write(tmp_path / "evidence" / "e.yaml", """entries:
   - id: moonroot-x
