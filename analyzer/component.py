@@ -107,7 +107,15 @@ class HealthClaims:
         anchors = self._anchor_words(term_docs)
         self.anchor_flag = None if anchors is None else nlp.vocab.add_flag(lambda text: text.lower() in anchors)
         # ... and the same test on raw text, so that texts without an anchor are not even tokenized
-        self.gate = None if anchors is None else Gate(anchors, getattr(make_doc, "rules", None) or {})
+        # (exact only for spaCy's English affix rules, which never split two letters apart)
+        self.gate = (Gate(anchors, getattr(make_doc, "rules", None) or {})
+                     if anchors is not None and _english_affixes(nlp) else None)
+        self._gate_tokenizer = _tokenizer_state(make_doc)
+
+    def gate_holds_for(self, tokenizer) -> bool:
+        """Whether :meth:`may_claim` is exact for this tokenizer: the one the component was built
+        with, its special cases and affix rules unchanged since."""
+        return self.gate is not None and _tokenizer_state(tokenizer) == self._gate_tokenizer
 
     def may_claim(self, text: str) -> bool:
         """False when ``text`` cannot hold a claim: no anchor word occurs in it.
@@ -167,11 +175,11 @@ class HealthClaims:
         info = self.lex_info
         if only_if_possible and not self.matcher.possible(frozenset(info[k][1] for k, _, _ in found)):
             return []
-        # longest first, then by class priority, then leftmost
-        raw = sorted((s - e, info[key][0], s, e, key) for key, s, e in found)
+        # longest first, then by class priority, then leftmost, then in the matcher's order
+        raw = sorted((s - e, info[key][0], s, n, e, key) for n, (key, s, e) in enumerate(found))
         taken = bytearray(len(doc))
         tags: list[Tag] = []
-        for _, _, s, e, key in raw:
+        for _, _, s, _, e, key in raw:
             if not any(taken[s:e]):
                 taken[s:e] = b"\x01" * (e - s)
                 _, cls, id_ = info[key]
@@ -181,8 +189,7 @@ class HealthClaims:
 
     def __call__(self, doc: Doc) -> Doc:
         findings, suppressed = self.find(doc)
-        if findings or suppressed:
-            ensure_sentences(doc)  # so that doc.sents shows the sentences the findings quote
+        ensure_sentences(doc)  # doc.sents works after this component, as in any pipeline
         doc._.health_claims = findings
         doc._.health_claims_suppressed = suppressed
         if findings or "health_claims" in doc.spans:
@@ -307,6 +314,28 @@ def _rarity(token) -> tuple:
     return (-_word_cost(token.lower_), len(token.text), -token.i)
 
 
+def _english_affixes(nlp: Language) -> bool:
+    """Whether the pipeline tokenizes with spaCy's English prefix, suffix and infix rules."""
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+    tok, defaults = nlp.tokenizer, nlp.Defaults
+    try:
+        return (nlp.lang == "en"
+                and tok.prefix_search.__self__.pattern == compile_prefix_regex(defaults.prefixes).pattern
+                and tok.suffix_search.__self__.pattern == compile_suffix_regex(defaults.suffixes).pattern
+                and tok.infix_finditer.__self__.pattern == compile_infix_regex(defaults.infixes).pattern)
+    except AttributeError:  # a custom tokenizer
+        return False
+
+
+def _tokenizer_state(tokenizer) -> tuple:
+    """What the gate's exactness depends on: the tokenizer, its special cases and affix rules."""
+    rules = getattr(tokenizer, "rules", None) or {}
+    return (id(tokenizer), len(rules), hash(frozenset(rules)),
+            *(id(getattr(tokenizer, name, None)) for name in
+              ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")))
+
+
 def _start(tag: Tag) -> int:
     return tag.start
 
@@ -337,7 +366,7 @@ class Gate:
     def __init__(self, anchors: frozenset[str], special_cases: dict):
         words = set(anchors)
         for string, pieces in special_cases.items():
-            if any(str(piece.get(ORTH, "")).lower() in anchors for piece in pieces):
+            if any(str(piece.get(ORTH, piece.get("ORTH", ""))).lower() in anchors for piece in pieces):
                 words.add(string.lower())
         ascii_words = {w for w in words if w.isascii() and w.isalpha()}
         self.runs = frozenset(w.encode("ascii") for w in ascii_words)

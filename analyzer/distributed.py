@@ -36,12 +36,14 @@ def _require_dask():
 def _scan_records(records: Iterable[tuple[str, str, object, list[dict]]], patterns: tuple[str, ...],
                   text_field: str) -> list[dict]:
     """(id, source, text, problems) records -> output rows, using this process's cached pipeline."""
+    from .inputs import surrogate_problem
     from .pipeline import analyze_many, get_pipeline, locate
 
     records = list(records)
     nlp = get_pipeline(patterns)
     # findings are pulled one post at a time, so only one post's Finding objects are alive at once
-    found = analyze_many([text for _, _, text, probs in records if isinstance(text, str) and not probs], nlp)
+    found = analyze_many([text for _, _, text, probs in records
+                          if isinstance(text, str) and not probs and surrogate_problem(text, "", None) is None], nlp)
     rows = []
     for doc_id, source, text, probs in records:
         findings: list[dict] = []
@@ -49,6 +51,8 @@ def _scan_records(records: Iterable[tuple[str, str, object, list[dict]]], patter
             pass
         elif not isinstance(text, str):
             probs = [problem("HC105", source, None, field=text_field).to_dict()]
+        elif (bad := surrogate_problem(text, source, None)) is not None:
+            probs = [bad.to_dict()]
         else:
             findings = [f.to_dict() for f in locate(text, next(found))]
         status = "error" if probs else ("empty" if not str(text).strip() else "ok")

@@ -160,10 +160,24 @@ def _open_binary(path: Path) -> BinaryIO:
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate_problem(text: str, display: str, lineno: int | None):
+    """HC108 for text with an unpaired surrogate (JSON allows "\\ud83d" alone; no UTF-8 text can hold it)."""
+    bad = _SURROGATE.search(text)
+    if bad is None:
+        return None
+    return problem("HC108", display, lineno, escape=f"{ord(bad.group()):04x}", offset=bad.start())
+
+
 def _post(doc_id: str, display: str, lineno: int, body: object, text_field: str) -> Document:
     if not isinstance(body, str):
         return Document(doc_id, display, status="error", source_line=lineno,
                         problems=[problem("HC105", display, lineno, field=text_field)])
+    bad = surrogate_problem(body, display, lineno)
+    if bad is not None:
+        return Document(doc_id, display, status="error", source_line=lineno, problems=[bad])
     return _finish(Document(doc_id, display, text=body, source_line=lineno, kind="post"))
 
 

@@ -24,8 +24,8 @@ CHUNK_CHARS = 100_000
 @functools.lru_cache(maxsize=4)
 def get_pipeline(patterns: tuple[str, ...] = (), include_builtin: bool = True) -> Language:
     nlp = spacy.blank("en")
-    # health_claims marks sentence boundaries itself, and only in docs where a
-    # rule could match; add "healthclaims_sentencizer" first to segment every doc.
+    # health_claims finds sentence boundaries itself (and marks them on docs that
+    # pass through it); add "healthclaims_sentencizer" first to segment docs before it.
     nlp.add_pipe("health_claims", config={"patterns": list(patterns), "include_builtin": include_builtin})
     nlp.max_length = CHUNK_CHARS * 2
     return nlp
@@ -88,22 +88,21 @@ def analyze_many(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> I
 def _run(nlp: Language, pieces: Iterator[tuple[str, tuple]], batch_size: int) -> Iterator[tuple[list[Finding], tuple]]:
     """(findings, context) for each (text, context) piece.
 
-    The default pipeline (``health_claims`` alone) takes a fast path: a text in
-    which no anchor word occurs is not tokenized at all, and the component gets
-    the text with the doc instead of rebuilding it from tokens. Any other
-    pipeline runs as usual.
+    The default pipeline (``health_claims`` alone, its tokenizer unchanged) takes
+    a fast path: a text in which no anchor word occurs is not tokenized at all,
+    and the component gets the text with the doc instead of rebuilding it from
+    tokens. Any other pipeline runs as usual.
     """
-    if nlp.pipe_names != ["health_claims"]:
+    component = nlp.get_pipe("health_claims") if nlp.pipe_names == ["health_claims"] else None
+    if component is None or not component.gate_holds_for(nlp.tokenizer):
         for doc, context in nlp.pipe(pieces, as_tuples=True, batch_size=batch_size):
             yield doc._.health_claims or [], context
         return
-    component = nlp.get_pipe("health_claims")
-    tokenizer = nlp.tokenizer
     for text, context in pieces:
         if not component.may_claim(text):
             yield [], context
             continue
-        yield component.find(tokenizer(text), text)[0], context
+        yield component.find(nlp.make_doc(text), text)[0], context
 
 
 def locate(text: str, findings: list[Finding]) -> list[Finding]:

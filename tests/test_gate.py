@@ -80,3 +80,30 @@ def test_words_outside_ascii_letters_are_found_with_their_boundaries():
     assert gate("Beats HSV-1 fast") and gate("lowers IL-1β") and gate("for T2D.") and gate("(flu)")
     assert not gate("xhsv-1") and not gate("t2dx") and not gate("influenza fluffy")
     assert gate("10flu")  # a digit is not a letter: the tokenizer may split there
+
+
+def test_a_changed_tokenizer_turns_the_fast_path_off():
+    from spacy.attrs import ORTH
+    from spacy.util import compile_infix_regex
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("health_claims")
+    nlp.tokenizer.add_special_case("migrainez", [{ORTH: "migraine"}, {ORTH: "z"}])  # after the component
+    assert [f.text for f in next(analyze_many(["Ginger relieves migrainez."], nlp))] == ["relieves migraine"]
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, r"(?<=[a-z])(?=[A-Z])"]).finditer
+    nlp.add_pipe("health_claims")  # letters split apart: the gate cannot be exact, so there is none
+    assert nlp.get_pipe("health_claims").gate is None
+    assert [f.text for f in next(analyze_many(["Ginger relievesMigraines fast."], nlp))] == ["relievesMigraines"]
+
+
+def test_equal_matches_keep_the_matchers_order():
+    # "detoxifying" is both a property word and a treatment verb; the disease claim must win
+    found = next(analyze_many(["Detoxifying charcoal for acne."], get_pipeline()))
+    assert [f.rule_id for f in found] == ["disease-treatment"]
+
+
+def test_sentences_are_marked_by_the_component():
+    doc = get_pipeline()("Insomnia is a common sleep disorder. It affects many adults.")
+    assert len(list(doc.sents)) == 2

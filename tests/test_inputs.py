@@ -52,6 +52,16 @@ def test_every_bad_input_is_reported_and_good_ones_still_scanned(tmp_path: Path,
 CLEAN_POST = "Shipping takes three days."
 
 
+def test_a_post_with_an_unpaired_surrogate_escape_is_an_error_of_its_own(tmp_path: Path, run_cli):
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text('{"id": "x", "text": "Ginger chews cure migraines \\ud83d!"}\n'
+                     + json.dumps({"id": "y", "text": CLAIM}) + "\n")
+    code, report, err = scan_json(run_cli, posts)
+    assert code == 2
+    assert {d["id"]: d["status"] for d in report["documents"]} == {"x": "error", "y": "ok"}
+    assert f"{posts}:1: error HC108" in err and "\\ud83d" in err and "Traceback" not in err
+
+
 def test_unreadable_file(tmp_path: Path, run_cli, monkeypatch):
     f = write(tmp_path / "locked.txt", CLAIM)
     original = Path.read_bytes
