@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+import numpy
 from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
@@ -73,6 +74,8 @@ EVERYDAY_WORDS = frozenset("""
     wait walk wall want warm watch water way wear week weight well white whole win winter wo woman women
     wonder word work worked works world year years yellow young zest
 """.split())
+# A product whose name claims a condition away ("AnxiFree"); its id is the condition's.
+NAMED_PRODUCT = "NAMED_PRODUCT"
 # Property words ("anti-cancer") stand for the condition or effect they name.
 PROPERTY_CLASSES = {"DISEASE_PROP": "CONDITION", "EFFECT_PROP": "EFFECT"}
 
@@ -96,6 +99,8 @@ class HealthClaims:
                 self.lexicon.add(key, docs + list(make_doc.pipe(typographic_variants(entry.terms))))
         priority = {c: i for i, c in enumerate(CLASS_PRIORITY)}
         self.lex_info = {key: (priority.get(cls, 99), cls, id_) for key, (cls, id_) in self.lex_keys.items()}
+        self.name_key = nlp.vocab.strings.add(NAMED_PRODUCT)
+        self.lex_info[self.name_key] = (priority.get(NAMED_PRODUCT, 99), NAMED_PRODUCT, "")
         # 2. rules
         self.matcher = RuleMatcher({r.id: r.patterns for r in self.rules.values()}, pack.groups, nlp.vocab)
         # 3. context, 4. evidence
@@ -103,12 +108,15 @@ class HealthClaims:
         self.evidence = EvidenceIndex(pack, limit=evidence_limit)
         self.names = {(c, i): e.name for (c, i), e in pack.lexicon.items()}
         self._evidence_dicts: dict[str, dict] = {}
+        # product names that claim a condition away ("AnxiFree"): one token, tested once per word type
+        self.product_names = ProductNames(pack)
+        self.name_flag = nlp.vocab.add_flag(lambda text: self.product_names.condition(text) is not None)
         # 0. prefilter: a lexeme flag (computed once per word type, read in C)
         anchors = self._anchor_words(term_docs)
         self.anchor_flag = None if anchors is None else nlp.vocab.add_flag(lambda text: text.lower() in anchors)
         # ... and the same test on raw text, so that texts without an anchor are not even tokenized
         # (exact only for spaCy's English affix rules, which never split two letters apart)
-        self.gate = (Gate(anchors, getattr(make_doc, "rules", None) or {})
+        self.gate = (Gate(anchors | frozenset(self.product_names.names), getattr(make_doc, "rules", None) or {})
                      if anchors is not None and _english_affixes(nlp) else None)
         self._gate_tokenizer = _tokenizer_state(make_doc)
 
@@ -147,13 +155,15 @@ class HealthClaims:
         def element_words(el) -> set[str] | None:
             if el.kind == "word" and not el.optional:
                 return set(el.words)
-            if el.kind != "ent" or el.classes & COMMON_CLASSES:
+            if el.kind != "ent" or el.classes & COMMON_CLASSES or el.classes == {NAMED_PRODUCT}:
                 return None
             return set().union(*(words for (cls, id_), words in term_words.items() if cls in el.classes
                                  and (el.ids is None or (id_ in el.ids) != el.exclude)))
 
         options_by_pattern = []
         for pattern in self.matcher.patterns:
+            if any(el.kind == "ent" and el.classes == {NAMED_PRODUCT} for el in pattern.elements):
+                continue  # found by the product-name test, which the anchor test includes
             options = [w for w in map(element_words, pattern.elements) if w is not None]
             if not options:
                 return None
@@ -173,6 +183,9 @@ class HealthClaims:
         """
         found = self.lexicon(doc)
         info = self.lex_info
+        named = [(self.name_key, i, i + 1) for i in numpy.nonzero(doc.to_array(self.name_flag))[0].tolist()]
+        if named:
+            found = [*found, *named]
         if only_if_possible and not self.matcher.possible(frozenset(info[k][1] for k, _, _ in found)):
             return []
         # longest first, then by class priority, then leftmost, then in the matcher's order
@@ -183,6 +196,8 @@ class HealthClaims:
             if not any(taken[s:e]):
                 taken[s:e] = b"\x01" * (e - s)
                 _, cls, id_ = info[key]
+                if cls == NAMED_PRODUCT:
+                    id_ = self.product_names.condition(doc[s].text)
                 tags.append(Tag(cls, id_, s, e))
         tags.sort(key=_start)
         return tags
@@ -198,7 +213,7 @@ class HealthClaims:
 
     def find(self, doc: Doc, text: str | None = None) -> tuple[list[Finding], list[Finding]]:
         """Findings and suppressed findings in ``doc``; ``text`` is its text when the caller has it."""
-        if self.anchor_flag is not None and not doc.to_array(self.anchor_flag).any():
+        if self.anchor_flag is not None and not doc.to_array([self.anchor_flag, self.name_flag]).any():
             return [], []
         tags = self.tag(doc, only_if_possible=True)
         if not tags or not self.matcher.possible(frozenset(t.cls for t in tags)):
@@ -230,7 +245,9 @@ class HealthClaims:
             Mention(t.cls, t.id, t.start, t.end,
                     bool(t.cls == "SUBSTANCE" and self.pack.lexicon[("SUBSTANCE", t.id)].generic),
                     sents.index(t.start))
-            for t in tags if t.cls in SUBJECT_CLASSES
+            if t.cls != NAMED_PRODUCT else  # a product of unknown make-up, like "this supplement"
+            Mention("SUBSTANCE", "", t.start, t.end, True, sents.index(t.start))
+            for t in tags if t.cls in SUBJECT_CLASSES or t.cls == NAMED_PRODUCT
         ]
         resolver = SubjectResolver(doc, sents, mentions)
         findings: list[Finding] = []
@@ -257,6 +274,9 @@ class HealthClaims:
     def _target(self, tags: list[Tag], s: int, e: int) -> tuple[str | None, str | None]:
         """The condition or effect a claim is about: the last one in its span."""
         inside = [t for t in tags if s <= t.start and t.end <= e]
+        named = [t for t in inside if t.cls == NAMED_PRODUCT]
+        if named:
+            return "CONDITION", named[-1].id
         for classes in (TARGET_CLASSES, PROPERTY_CLASSES, ("DRUG",)):
             found = [t for t in inside if t.cls in classes]
             if found:
@@ -345,6 +365,32 @@ def _word_cost(word: str) -> float:
     if word in STOP_WORDS or not any(ch.isalnum() for ch in word):
         return 10_000.0
     return 10.0 if word in EVERYDAY_WORDS or word.isdigit() else 0.1
+
+
+class ProductNames:
+    """Product names that claim a condition away: a condition's stem, then a name ending.
+
+    "AnxiFree", "DiabeCure", "ARTHRIGONE": a stem directly followed by an ending,
+    in CamelCase or capitals only, so that ordinary words ("painless") are never
+    taken for names. The names are a finite set, so the gate looks them up
+    (lower-cased) with its other anchor words.
+    """
+
+    def __init__(self, pack: PatternPack):
+        endings = sorted(pack.name_suffixes)
+        self.names: dict[str, str] = {}
+        for entry in pack.entries("CONDITION"):
+            for stem in entry.name_stems:
+                for ending in endings:
+                    self.names.setdefault(stem + ending, entry.id)
+        alternatives = "|".join([e.capitalize() for e in endings] + [e.upper() for e in endings])
+        self._form = re.compile(rf"(?:[A-Z][a-z]+|[A-Z]+)(?:{alternatives})") if endings else None
+
+    def condition(self, word: str) -> str | None:
+        """The condition id a one-token product name claims, or None."""
+        if self._form is None or self._form.fullmatch(word) is None:
+            return None
+        return self.names.get(word.lower())
 
 
 # bytes.translate table: ASCII letters stay, every other byte becomes a space

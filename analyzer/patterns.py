@@ -62,6 +62,7 @@ class LexiconEntry:
     tier: str | None = None
     generic: bool = False
     refers_to: str | None = None
+    name_stems: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -123,6 +124,7 @@ class PatternPack:
     triggers: dict[str, Trigger] = field(default_factory=dict)
     evidence: dict[str, EvidenceEntry] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    name_suffixes: set[str] = field(default_factory=set)
 
     def entries(self, cls: str) -> list[LexiconEntry]:
         return [e for (c, _), e in sorted(self.lexicon.items()) if c == cls]
@@ -321,6 +323,7 @@ def _claimed(data: dict, node, key: str, label, path: str, seen: dict, problems:
 def _merge(pack: PatternPack, kind: str, data: dict, node, path: str, seen: dict, problems: list[Problem]) -> None:
     if kind == "lexicon":
         pack.irregular.update(data.get("irregular", {}))
+        pack.name_suffixes.update(s.lower() for s in data.get("name_suffixes", []))
         def lex_key(raw: dict) -> tuple[str, str]:
             return "lex", f"{raw.get('class', data['class'])}:{raw['id']}"
 
@@ -340,6 +343,7 @@ def _merge(pack: PatternPack, kind: str, data: dict, node, path: str, seen: dict
                 tier=raw.get("tier"),
                 generic=raw.get("generic", False),
                 refers_to=raw.get("refers_to"),
+                name_stems=list(raw.get("name_stems", [])),
             )
     elif kind == "rules":
         pack.groups.update(data.get("groups", {}))

@@ -27,6 +27,8 @@ SENTENCES = [
     "«Ashwagandha lowers cortisol», the label says.",
     "T2D? Try berberine, it works like metformin.",
     "Clinically proven to lower blood pressure.",
+    "Order AnxiFree today.",
+    "DIABECURE ships worldwide.",
     "The café on the corner sells kombucha.",
 ]
 
