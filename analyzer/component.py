@@ -175,7 +175,7 @@ class HealthClaims:
         return frozenset(anchors)
 
     # ------------------------------------------------------------------ tagging
-    def tag(self, doc: Doc, only_if_possible: bool = False) -> list[Tag]:
+    def tag(self, doc: Doc, only_if_possible: bool = False, named: list[int] | None = None) -> list[Tag]:
         """Lexicon entities, longest first, then by class priority; no overlaps.
 
         With ``only_if_possible``, return nothing when no rule pattern could match
@@ -183,9 +183,10 @@ class HealthClaims:
         """
         found = self.lexicon(doc)
         info = self.lex_info
-        named = [(self.name_key, i, i + 1) for i in numpy.nonzero(doc.to_array(self.name_flag))[0].tolist()]
+        if named is None:  # tokens that are product names (find() has read them already)
+            named = numpy.nonzero(doc.to_array(self.name_flag))[0].tolist()
         if named:
-            found = [*found, *named]
+            found = [*found, *((self.name_key, i, i + 1) for i in named)]
         if only_if_possible and not self.matcher.possible(frozenset(info[k][1] for k, _, _ in found)):
             return []
         # longest first, then by class priority, then leftmost, then in the matcher's order
@@ -213,9 +214,14 @@ class HealthClaims:
 
     def find(self, doc: Doc, text: str | None = None) -> tuple[list[Finding], list[Finding]]:
         """Findings and suppressed findings in ``doc``; ``text`` is its text when the caller has it."""
-        if self.anchor_flag is not None and not doc.to_array([self.anchor_flag, self.name_flag]).any():
-            return [], []
-        tags = self.tag(doc, only_if_possible=True)
+        if self.anchor_flag is None:
+            named = numpy.nonzero(doc.to_array(self.name_flag))[0].tolist()
+        else:
+            flags = doc.to_array([self.anchor_flag, self.name_flag])
+            if not flags.any():
+                return [], []
+            named = numpy.nonzero(flags[:, 1])[0].tolist()
+        tags = self.tag(doc, only_if_possible=True, named=named)
         if not tags or not self.matcher.possible(frozenset(t.cls for t in tags)):
             return [], []
         # Sentences are only needed when a rule could match.

@@ -39,22 +39,20 @@ def _scan_records(records: Iterable[tuple[str, str, object, list[dict]]], patter
     from .inputs import surrogate_problem
     from .pipeline import analyze_many, get_pipeline, locate
 
-    records = list(records)
+    def checked(doc_id, source, text, probs):
+        if not probs and not isinstance(text, str):
+            probs = [problem("HC105", source, None, field=text_field).to_dict()]
+        elif not probs and (bad := surrogate_problem(text, source, None)) is not None:
+            probs = [bad.to_dict()]
+        return doc_id, source, text, probs
+
+    records = [checked(*record) for record in records]
     nlp = get_pipeline(patterns)
     # findings are pulled one post at a time, so only one post's Finding objects are alive at once
-    found = analyze_many([text for _, _, text, probs in records
-                          if isinstance(text, str) and not probs and surrogate_problem(text, "", None) is None], nlp)
+    found = analyze_many([text for _, _, text, probs in records if not probs], nlp)
     rows = []
     for doc_id, source, text, probs in records:
-        findings: list[dict] = []
-        if probs:
-            pass
-        elif not isinstance(text, str):
-            probs = [problem("HC105", source, None, field=text_field).to_dict()]
-        elif (bad := surrogate_problem(text, source, None)) is not None:
-            probs = [bad.to_dict()]
-        else:
-            findings = [f.to_dict() for f in locate(text, next(found))]
+        findings = [] if probs else [f.to_dict() for f in locate(text, next(found))]
         status = "error" if probs else ("empty" if not str(text).strip() else "ok")
         rows.append({"id": doc_id, "status": status, "n_findings": len(findings),
                      "findings": json.dumps(findings, sort_keys=True, ensure_ascii=False),

@@ -11,7 +11,6 @@ it. Per category c:
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -97,10 +97,6 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
 
 def _scan_parallel(docs: Iterable[Document], patterns: tuple[str, ...], batch_size: int,
                    jobs: int) -> Iterator[ScanResult]:
-    import collections
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     def results(batch: list[Document], found: list[list[Finding]]) -> list[ScanResult]:
         it = iter(found)
         return [ScanResult(d, next(it) if d.status == "ok" else []) for d in batch]

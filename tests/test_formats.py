@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import os
 from xml.etree import ElementTree as ET
 
 import jsonschema
