@@ -64,7 +64,6 @@ class EvidenceIndex:
             target = self.parents.get(target)
         return chain
 
-
     def lookup(self, substance: str | None, target: str | None, category: str) -> list[EvidenceEntry]:
         key = (substance, target, category)
         found = self._cache.get(key)
@@ -73,22 +72,26 @@ class EvidenceIndex:
         return found
 
     def _lookup(self, substance: str | None, target: str | None, category: str) -> list[EvidenceEntry]:
-        tiers: list[list[EvidenceEntry]] = []
         lineage = self._lineage(target)
-        if substance:
-            tiers.append([e for t in lineage for e in self.by_pair.get((substance, t), [])])
-        tiers.append([e for t in lineage for e in self.by_target.get(t, [])])
-        if substance:
-            tiers.append(self.by_substance.get(substance, []))
-        tiers.append(self.by_category.get(category, []))
-        out: list[EvidenceEntry] = []
-        for tier in tiers:
-            def rank(e: EvidenceEntry) -> tuple:
-                # entries naming the finding's category first, then by strength
-                return (category not in e.categories if e.categories else 0, *self._strength[e.id], e.id)
 
+        def tiers():  # most specific first; built only as far as needed
+            if substance:
+                yield [e for t in lineage for e in self.by_pair.get((substance, t), ())]
+            yield [e for t in lineage for e in self.by_target.get(t, ())]
+            if substance:
+                yield self.by_substance.get(substance, [])
+            yield self.by_category.get(category, [])
+
+        def rank(e: EvidenceEntry) -> tuple:
+            # entries naming the finding's category first, then by strength
+            return (category not in e.categories if e.categories else 0, *self._strength[e.id], e.id)
+
+        out: list[EvidenceEntry] = []
+        seen: set[str] = set()  # by id: comparing entries field by field is slow
+        for tier in tiers():
             for e in sorted(tier, key=rank):
-                if e not in out:
+                if e.id not in seen:
+                    seen.add(e.id)
                     out.append(e)
             if len(out) >= self.limit:
                 break
