@@ -33,7 +33,7 @@ from .evidence import EvidenceIndex
 from .findings import SEVERITY_RANK, Finding
 from .patterns import TARGET_CLASSES, PatternPack, Rule, cached_pack, load_pack
 from .rulematch import RuleMatcher, Tag
-from .segment import Sentences, ensure_sentences
+from .segment import Sentences, ensure_sentences, sentence_attrs
 from .subjects import Mention, SubjectResolver
 
 if not Doc.has_extension("health_claims"):
@@ -103,6 +103,9 @@ class HealthClaims:
         self.lex_info[self.name_key] = (priority.get(NAMED_PRODUCT, 99), NAMED_PRODUCT, "")
         # 2. rules
         self.matcher = RuleMatcher({r.id: r.patterns for r in self.rules.values()}, pack.groups, nlp.vocab)
+        # what a doc that may hold a claim is read for, in one Doc.to_array call:
+        # literal tokens, character offsets, sentence boundaries
+        self._doc_attrs = [*self.matcher.literal_attrs, IDX, LENGTH, *sentence_attrs(nlp.vocab)]
         # 3. context, 4. evidence
         self.context = ContextMatcher(nlp.vocab, pack, make_doc)
         self.evidence = EvidenceIndex(pack, limit=evidence_limit)
@@ -112,11 +115,16 @@ class HealthClaims:
         self.product_names = ProductNames(pack)
         self.name_flag = nlp.vocab.add_flag(lambda text: self.product_names.condition(text) is not None)
         # 0. prefilter: a lexeme flag (computed once per word type, read in C)
-        anchors = self._anchor_words(term_docs)
+        special_cases = getattr(make_doc, "rules", None) or {}
+        split_pieces = frozenset(str(piece.get(ORTH, piece.get("ORTH", ""))).lower()
+                                 for pieces in special_cases.values() for piece in pieces)
+        found = self._anchor_words(term_docs, split_pieces)
+        anchors, requires = found if found is not None else (None, {})
         self.anchor_flag = None if anchors is None else nlp.vocab.add_flag(lambda text: text.lower() in anchors)
         # ... and the same test on raw text, so that texts without an anchor are not even tokenized
         # (exact only for spaCy's English affix rules, which never split two letters apart)
-        self.gate = (Gate(anchors | frozenset(self.product_names.names), getattr(make_doc, "rules", None) or {})
+        self.gate = (Gate(anchors | frozenset(self.product_names.names), special_cases, requires,
+                          names=frozenset(self.product_names.names))
                      if anchors is not None and _english_affixes(nlp) else None)
         self._gate_tokenizer = _tokenizer_state(make_doc)
 
@@ -132,10 +140,16 @@ class HealthClaims:
         adjacent letters apart in a tokenizer special case ("cannot"), and the
         gate also looks for every special case that yields an anchor word.
         """
-        return self.gate is None or self.gate(text)
+        return self.screen(text)[0]
 
-    def _anchor_words(self, term_docs: dict[tuple[str, str], list[Doc]]) -> frozenset[str] | None:
-        """Words at least one of which every possible claim contains.
+    def screen(self, text: str) -> tuple[bool, bool]:
+        """(:meth:`may_claim`, whether ``text`` may name a product like "AnxiFree");
+        pass the second to :meth:`find` as ``names``."""
+        return (True, True) if self.gate is None else self.gate.screen(text)
+
+    def _anchor_words(self, term_docs: dict[tuple[str, str], list[Doc]],
+                      split_pieces: frozenset[str]) -> tuple[frozenset[str], dict[str, set[frozenset[str]]]] | None:
+        """Words at least one of which every possible claim contains, and what else must come with them.
 
         Every required element of a pattern (a lexicon class, maybe limited to a
         group, or a literal word) must be present for it to match, so each pattern
@@ -144,21 +158,34 @@ class HealthClaims:
         word, not everyday vocabulary, the longest. Elements are chosen greedily so
         that the anchor set holds as few everyday words as it can. A text with none
         of these words cannot match any pattern and skips everything after the
-        anchor test. ``None`` when some pattern has no usable element (then every
-        doc is examined).
-        """
-        term_words: dict[tuple[str, str], set[str]] = {}
-        for (cls, id_), docs in term_docs.items():
-            if cls not in COMMON_CLASSES:
-                term_words[(cls, id_)] = {max(doc, key=_rarity).lower_ for doc in docs if len(doc)}
+        anchor test.
 
-        def element_words(el) -> set[str] | None:
+        The second value maps an anchor word that only lexicon terms brought in
+        to the other words of those terms ("dry" -> {"eyes"}, {"cough"}): the
+        anchor counts only if all the words of one of its terms occur. Only words
+        made of ASCII letters that no tokenizer special case yields are listed, so
+        that each is sure to be a whole run of letters in the text.
+        ``None`` when some pattern has no usable element (then every doc is examined).
+        """
+        term_words: dict[tuple[str, str], dict[str, set[frozenset[str]]]] = {}
+        for (cls, id_), docs in term_docs.items():
+            if cls in COMMON_CLASSES:
+                continue
+            by_anchor: dict[str, set[frozenset[str]]] = term_words.setdefault((cls, id_), {})
+            for doc in docs:
+                if len(doc):
+                    anchor = max(doc, key=_rarity).lower_
+                    others = frozenset(t.lower_ for t in doc if t.lower_ != anchor and t.lower_.isascii()
+                                       and t.lower_.isalpha() and t.lower_ not in split_pieces)
+                    by_anchor.setdefault(anchor, set()).add(others)
+
+        def element_words(el) -> tuple[set[str], bool] | None:
             if el.kind == "word" and not el.optional:
-                return set(el.words)
+                return set(el.words), True
             if el.kind != "ent" or el.classes & COMMON_CLASSES or el.classes == {NAMED_PRODUCT}:
                 return None
             return set().union(*(words for (cls, id_), words in term_words.items() if cls in el.classes
-                                 and (el.ids is None or (id_ in el.ids) != el.exclude)))
+                                 and (el.ids is None or (id_ in el.ids) != el.exclude))), False
 
         options_by_pattern = []
         for pattern in self.matcher.patterns:
@@ -169,10 +196,19 @@ class HealthClaims:
                 return None
             options_by_pattern.append(options)
         anchors: set[str] = set()
+        literal: set[str] = set()
         # patterns with the fewest choices first; then the option that adds the least
         for options in sorted(options_by_pattern, key=len):
-            anchors |= min(options, key=lambda words: sum(map(_word_cost, words - anchors)))
-        return frozenset(anchors)
+            words, is_literal = min(options, key=lambda option: sum(map(_word_cost, option[0] - anchors)))
+            anchors |= words
+            if is_literal:
+                literal |= words
+        requires: dict[str, set[frozenset[str]]] = {}
+        for by_anchor in term_words.values():
+            for anchor, others in by_anchor.items():
+                if anchor in anchors and anchor not in literal:
+                    requires.setdefault(anchor, set()).update(others)
+        return frozenset(anchors), requires
 
     # ------------------------------------------------------------------ tagging
     def tag(self, doc: Doc, only_if_possible: bool = False, named: list[int] | None = None) -> list[Tag]:
@@ -212,9 +248,16 @@ class HealthClaims:
             doc.spans["health_claims"] = [Span(doc, *f.tokens, label=f.rule_id) for f in findings]
         return doc
 
-    def find(self, doc: Doc, text: str | None = None) -> tuple[list[Finding], list[Finding]]:
-        """Findings and suppressed findings in ``doc``; ``text`` is its text when the caller has it."""
-        if self.anchor_flag is None:
+    def find(self, doc: Doc, text: str | None = None,
+             names: bool | None = None) -> tuple[list[Finding], list[Finding]]:
+        """Findings and suppressed findings in ``doc``; ``text`` is its text when the caller has it.
+
+        ``names`` is the second value of :meth:`screen` on that text, when the caller has
+        screened it (then the anchor test on tokens is not repeated).
+        """
+        if names is not None:
+            named = numpy.nonzero(doc.to_array(self.name_flag))[0].tolist() if names else []
+        elif self.anchor_flag is None:
             named = numpy.nonzero(doc.to_array(self.name_flag))[0].tolist()
         else:
             flags = doc.to_array([self.anchor_flag, self.name_flag])
@@ -224,21 +267,20 @@ class HealthClaims:
         tags = self.tag(doc, only_if_possible=True, named=named)
         if not tags or not self.matcher.possible(frozenset(t.cls for t in tags)):
             return [], []
-        # Sentences are only needed when a rule could match.
-        sents = Sentences(doc)
+        # Read the rest only now that a rule could match.
+        arr = doc.to_array(self._doc_attrs)
+        literals = self.matcher.literals_from(arr[:, :3])
+        spans = arr[:, 3:5].tolist()  # character offset and length of every token
+        sents = Sentences(doc, arr[:, 5:].tolist())
         by_sent: dict[int, list[Tag]] = {}
         for t in tags:
             by_sent.setdefault(sents.index(t.start), []).append(t)
-        literals = None
         matches: list[tuple[str, int, int]] = []
         for k, here in by_sent.items():
             patterns = self.matcher.possible(frozenset(t.cls for t in here))
-            if not patterns:
-                continue
-            if literals is None:
-                literals = self.matcher.literal_tokens(doc)
-            start, end = sents.bounds(k)
-            matches.extend(self.matcher(doc, start, end, here, literals, patterns))
+            if patterns:
+                start, end = sents.bounds(k)
+                matches.extend(self.matcher(doc, start, end, here, literals, patterns))
         if not matches:
             return [], []
         # keep the tightest match per (rule, end)
@@ -260,8 +302,6 @@ class HealthClaims:
         suppressed: list[Finding] = []
         if text is None:
             text = doc.text  # Doc.text walks every token: read it once, and only when a rule matched
-        # character offset and length of every token, read once (Token objects are slow to make)
-        spans = doc.to_array([IDX, LENGTH]).tolist()
         for (rule_id, e), s in sorted(best.items(), key=lambda kv: (kv[1], kv[0][1], kv[0][0])):
             rule = self.rules[rule_id]
             k = sents.index(s)
@@ -415,13 +455,23 @@ class Gate:
     and the special cases that yield an anchor go through a regex.
     """
 
-    def __init__(self, anchors: frozenset[str], special_cases: dict):
+    def __init__(self, anchors: frozenset[str], special_cases: dict,
+                 requires: dict[str, set[frozenset[str]]] | None = None, names: frozenset[str] = frozenset()):
+        """``requires``: for an anchor that only lexicon terms brought in, the other words of each
+        such term (see :meth:`HealthClaims._anchor_words`); ``names``: product names (lower case)."""
         words = set(anchors)
         for string, pieces in special_cases.items():
             if any(str(piece.get(ORTH, piece.get("ORTH", ""))).lower() in anchors for piece in pieces):
                 words.add(string.lower())
         ascii_words = {w for w in words if w.isascii() and w.isalpha()}
         self.runs = frozenset(w.encode("ascii") for w in ascii_words)
+        # an anchor with its terms' other words: it counts when all the words of one term occur
+        # (an anchor without an entry, or with a term of one word, counts alone)
+        self.requires = {w.encode("ascii"): [frozenset(o.encode("ascii") for o in others) for others in alternatives]
+                         for w, alternatives in (requires or {}).items()
+                         if w in ascii_words and all(alternatives)}
+        self.name_runs = frozenset(n.encode("ascii") for n in names if n.isascii() and n.isalpha())
+        self.names_elsewhere = any(not (n.isascii() and n.isalpha()) for n in names)
         others = sorted(w for w in words - ascii_words if w)
         self.others_anywhere = re.compile(_trie(others)) if others else None
         letter = r"[^\W\d_]"
@@ -434,12 +484,24 @@ class Gate:
         self.others = re.compile("|".join(parts)) if parts else None
 
     def __call__(self, text: str) -> bool:
+        return self.screen(text)[0]
+
+    def screen(self, text: str) -> tuple[bool, bool]:
+        """(whether ``text`` may hold a claim, whether it may hold a product name)."""
         lower = text.lower()
-        if not self.runs.isdisjoint(lower.encode("utf-8").translate(_ASCII_LETTERS_ONLY).split()):
-            return True
+        runs = lower.encode("utf-8").translate(_ASCII_LETTERS_ONLY).split()
+        if not self.runs.isdisjoint(runs):
+            present = set(runs)
+            requires = self.requires
+            for word in self.runs.intersection(present):
+                alternatives = requires.get(word)
+                if alternatives is None or any(others <= present for others in alternatives):
+                    return True, self.names_elsewhere or not self.name_runs.isdisjoint(present)
         # the bounded regex only where some other anchor occurs at all
-        return (self.others is not None and self.others_anywhere.search(lower) is not None
-                and self.others.search(lower) is not None)
+        if (self.others is not None and self.others_anywhere.search(lower) is not None
+                and self.others.search(lower) is not None):
+            return True, self.names_elsewhere or not self.name_runs.isdisjoint(runs)
+        return False, False
 
 
 def _trie(words: list[str]) -> str:

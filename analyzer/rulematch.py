@@ -147,6 +147,7 @@ class RuleMatcher:
             for rule_id, patterns in rules.items()
             for pattern in patterns
         ]
+        self._compiled = {id(p): compile_pattern(p) for p in self.patterns}
         words = frozenset(w for p in self.patterns for el in p.elements if el.kind == "word" for w in el.words)
         uses_numbers = any(el.kind == "num" for p in self.patterns for el in p.elements)
         # a lexeme flag: computed once per word type, read in C by Doc.to_array
@@ -162,35 +163,134 @@ class RuleMatcher:
             found = self._possible[classes] = [p for p in self.patterns if p.possible(classes)]
         return found
 
+    @property
+    def literal_attrs(self) -> list[int]:
+        """The token attributes :meth:`literals_from` reads, in its order."""
+        return [self.literal_flag, LOWER, LIKE_NUM]
+
     def literal_tokens(self, doc: Doc) -> "Literals":
         """The tokens a pattern may name literally (its words, and numbers if used)."""
-        arr = doc.to_array([self.literal_flag, LOWER, LIKE_NUM])
-        rows = arr[arr[:, 0] != 0]
+        return self.literals_from(doc.to_array(self.literal_attrs))
+
+    @staticmethod
+    def literals_from(arr: numpy.ndarray) -> "Literals":
+        """:meth:`literal_tokens` from an array of :attr:`literal_attrs` columns."""
         index = numpy.nonzero(arr[:, 0])[0].tolist()
+        rows = arr[index]
         return Literals(index, dict(zip(index, zip(rows[:, 1].tolist(), rows[:, 2].astype(bool).tolist()))))
 
     def __call__(self, doc: Doc, start: int, end: int, tags: list[Tag], literals: "Literals",
-                 patterns: list[CompiledPattern]) -> Iterator[tuple[str, int, int]]:
-        """Yield (rule id, start token, end token) for every way a pattern matches in doc[start:end].
+                 patterns: list[CompiledPattern]) -> list[tuple[str, int, int]]:
+        """(rule id, start token, end token) for every way a pattern matches in doc[start:end].
 
         ``tags`` are the sentence's entities; ``literals`` the doc's literal tokens.
         """
         words = literals.words
-        covered = {i for t in tags for i in range(t.start, t.end)}
-        items = [Item(t.start, t.end, t.cls, t.id, words.get(t.start, (0, False))[0] if t.end - t.start == 1 else 0,
-                      False) for t in tags]
+        rows = [(t.start, t.end, t.cls, t.id, words.get(t.start, _NO_WORD)[0] if t.end - t.start == 1 else 0, False)
+                for t in tags]
         index = literals.index
-        for i in index[bisect.bisect_left(index, start):bisect.bisect_left(index, end)]:
-            if i not in covered:
-                lower, num = words[i]
-                items.append(Item(i, i + 1, None, None, lower, num))
-        items.sort()
+        lits = index[bisect.bisect_left(index, start):bisect.bisect_left(index, end)]
+        if lits:
+            covered = {i for t in tags for i in range(t.start, t.end)}
+            rows.extend((i, i + 1, None, None, *words[i]) for i in lits if i not in covered)
+            rows.sort()  # starts are distinct: entities never overlap, literals are outside them
+        out: list[tuple[str, int, int]] = []
+        if not rows:
+            return out
+        columns = (*zip(*rows), len(rows))
+        compiled = self._compiled
         for pattern in patterns:
-            first = pattern.elements[0]
-            for i, item in enumerate(items):
-                if _matches_one(first, item):
-                    for stop in _match(pattern.elements, 1, items, i + 1, item.end, item.end):
-                        yield pattern.rule_id, item.start, stop
+            compiled[id(pattern)](*columns, out)
+        return out
+
+
+_NO_WORD = (0, False)
+
+
+def compile_pattern(pattern: CompiledPattern):
+    """Compile a pattern into a Python function of nested loops (one per element).
+
+    The function takes the sentence's items as columns (starts, ends, classes,
+    ids, LOWER hashes, like-a-number flags; sorted by start), their count and an
+    output list, and appends (rule id, start, end) for every way the pattern
+    matches, exactly as :func:`reference_matches` finds them. An optional
+    word after the first element becomes two variants, with and without it;
+    the gaps around a dropped word add up.
+    """
+    consts: dict[str, object] = {"RULE": pattern.rule_id}
+
+    def const(value) -> str:
+        name = f"K{len(consts)}"
+        consts[name] = value
+        return name
+
+    def test(el: Element, i: str) -> str:
+        if el.kind == "ent":
+            cond = f"C[{i}] in {const(el.classes)}"
+            if el.ids is not None:
+                cond += f" and I[{i}] {'not in' if el.exclude else 'in'} {const(el.ids)}"
+            return cond
+        if el.kind == "word":
+            if 0 in el.word_ids:  # 0 stands for "no word" in L
+                raise ValueError("a word hashes to 0")
+            return f"L[{i}] in {const(el.word_ids)}"
+        if el.kind == "num":
+            return f"N[{i}]"
+        return "False"
+
+    lines = ["def match(S, E, C, I, L, N, n, out):"]
+    first, rest = pattern.elements[0], pattern.elements[1:]
+    if first.kind == "gap":  # a pattern cannot open with a gap: it never matches
+        lines.append("    return")
+    for variant in _variants(rest):
+        lines.append("    for i0 in range(n):")
+        lines.append(f"        if not ({test(first, 'i0')}):")
+        lines.append("            continue")
+        depth, prev = 2, "i0"
+        for k, (el, low, high) in enumerate(variant, start=1):
+            pad, cur = "    " * depth, f"i{k}"
+            if low == high == 0:  # directly after the previous element: at most one candidate
+                lines.append(f"{pad}{cur} = {prev} + 1")
+                lines.append(f"{pad}if {cur} < n and S[{cur}] == E[{prev}] and {test(el, cur)}:")
+            else:
+                lines.append(f"{pad}lo{k}, hi{k} = E[{prev}] + {low}, E[{prev}] + {high}")
+                lines.append(f"{pad}for {cur} in range({prev} + 1, n):")
+                lines.append(f"{pad}    if S[{cur}] > hi{k}:")
+                lines.append(f"{pad}        break")
+                lines.append(f"{pad}    if S[{cur}] >= lo{k} and {test(el, cur)}:")
+            depth += 1 if low == high == 0 else 2
+            prev = cur
+        lines.append(f"{'    ' * depth}out.append((RULE, S[i0], E[{prev}]))")
+    namespace = dict(consts)
+    exec("\n".join(lines), namespace)  # noqa: S102 - code built above from the pattern's own data
+    return namespace["match"]
+
+
+def _variants(elements: tuple[Element, ...]) -> list[list[tuple[Element, int, int]]]:
+    """The pattern after its first element as (element, gap min, gap max) steps:
+    gaps folded into the next element, one variant per choice of optional words."""
+    variants: list[tuple[list[tuple[Element, int, int]], int, int]] = [([], 0, 0)]
+    for el in elements:
+        if el.kind == "gap":
+            variants = [(steps, low + el.low, high + el.high) for steps, low, high in variants]
+            continue
+        taken = [([*steps, (el, low, high)], 0, 0) for steps, low, high in variants]
+        variants = taken + variants if el.optional else taken
+    # a trailing gap or skipped word adds nothing: the match ends with the last element taken
+    return [steps for steps, _, _ in variants]
+
+
+def reference_matches(pattern: CompiledPattern, items: list[Item]) -> list[tuple[str, int, int]]:
+    """The matcher's specification, written plainly: every (rule id, start, end) of
+    ``pattern`` over ``items`` (sorted, non-overlapping). Tests compare
+    :func:`compile_pattern` against it."""
+    out = []
+    first = pattern.elements[0]
+    for i, item in enumerate(items):
+        if _matches_one(first, item):
+            out.extend((pattern.rule_id, item.start, stop)
+                       for stop in _match(pattern.elements, 1, items, i + 1, item.end, item.end))
+    return out
 
 
 def _match(elements: tuple[Element, ...], k: int, items: list[Item], j: int, lo: int, hi: int) -> Iterator[int]:

@@ -44,16 +44,24 @@ def _flags(vocab) -> tuple[int, ...]:
 _BULLETS = {"•", "·", "-", "*", "–", "—", "▪", "●", "◦", "✓", "✔", "➤", "→", ">"}
 
 
-def sentence_starts(doc: Doc) -> list[int]:
-    """Token indices where a sentence starts (always including 0 for a non-empty doc)."""
+def sentence_attrs(vocab) -> list[int]:
+    """The token attributes :func:`sentence_starts` reads, in its order."""
+    return [IS_SPACE, IS_LOWER, *_flags(vocab)]
+
+
+def sentence_starts(doc: Doc, rows: list[list[int]] | None = None) -> list[int]:
+    """Token indices where a sentence starts (always including 0 for a non-empty doc).
+
+    ``rows`` are the doc's :func:`sentence_attrs` as lists, when the caller has read them.
+    """
     n = len(doc)
     if n == 0:
         return []
     # One read of per-word-type flags (computed once per word type, in C), then
     # a single pass in Python: cheaper than setting Token.is_sent_start one at a
     # time, and than many numpy calls on the short docs that posts make.
-    f_end, f_closer, f_no_open, f_newline, f_colon = _flags(doc.vocab)
-    rows = doc.to_array([IS_SPACE, IS_LOWER, f_end, f_closer, f_no_open, f_newline, f_colon]).tolist()
+    if rows is None:
+        rows = doc.to_array(sentence_attrs(doc.vocab)).tolist()
     starts = [0]
     seen_newline = False  # a line break since the last word
     prev_end = prev_closer = prev2_end = False  # tokens i-1 and i-2
@@ -129,14 +137,15 @@ class Sentences:
     them to the doc.
     """
 
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, rows: list[list[int]] | None = None):
+        """``rows``: the doc's :func:`sentence_attrs`, when the caller has read them."""
         self.doc = doc
         if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
             starts = numpy.nonzero(doc.to_array([SENT_START]).astype("int64") == 1)[0].tolist()
             if not starts or starts[0] != 0:
                 starts = [0, *starts]
         else:
-            starts = sentence_starts(doc) or [0]
+            starts = sentence_starts(doc, rows) or [0]
         self.starts: list[int] = starts
         self._spans: dict[int, Span] = {}
 

@@ -47,3 +47,46 @@ def test_bad_tokens_are_reported(bad):
     with pytest.raises(HealthClaimsError) as info:
         RuleMatcher({"r": [[bad]]}, {}, spacy.blank("en").vocab)
     assert "HC208" in str(info.value)
+
+
+def test_compiled_patterns_find_exactly_what_the_reference_finds():
+    """Random sentences of items against patterns with gaps, optionals, groups and numbers."""
+    import random
+
+    from analyzer.rulematch import CompiledPattern, Item, compile_element, compile_pattern, reference_matches
+
+    vocab = spacy.blank("en").vocab
+    groups = {"g": ["a1", "b2"]}
+    tokens = ["@A", "@B", "@A|B", "@A:g", "@B:!g", "*{0,0}", "*{0,2}", "*{1,3}", "*{2,2}", "for", "?is", "?the",
+              "#NUM", "is|are"]
+    words = {w: vocab.strings.add(w) for w in ("for", "is", "are", "the", "x")}
+    rng = random.Random(11)
+    for _ in range(3000):
+        elements = [compile_element(rng.choice(tokens[:5] + tokens[9:]), groups)]
+        elements += [compile_element(rng.choice(tokens), groups) for _ in range(rng.randint(0, 5))]
+        elements = tuple(replace_ids(el, vocab) for el in elements)
+        pattern = CompiledPattern.build("r", elements)
+        items, pos = [], 0
+        for _ in range(rng.randint(0, 9)):
+            pos += rng.randint(0, 2)
+            kind = rng.random()
+            if kind < 0.5:
+                length = rng.choice([1, 1, 2, 3])
+                lower = words[rng.choice(list(words))] if length == 1 and rng.random() < 0.3 else 0
+                items.append(Item(pos, pos + length, rng.choice("AB"), rng.choice(["a1", "b2", "c3"]), lower, False))
+            else:
+                length = 1
+                num = kind > 0.9
+                items.append(Item(pos, pos + 1, None, None, 0 if num else words[rng.choice(list(words))], num))
+            pos += length
+        expected = sorted(reference_matches(pattern, items))
+        columns = (*zip(*items), len(items)) if items else ((), (), (), (), (), (), 0)
+        got: list = []
+        compile_pattern(pattern)(*columns, got)
+        assert sorted(got) == expected, (elements, items)
+
+
+def replace_ids(el, vocab):
+    from dataclasses import replace
+
+    return replace(el, word_ids=frozenset(vocab.strings.add(w) for w in el.words)) if el.words else el
