@@ -99,10 +99,11 @@ def _run(nlp: Language, pieces: Iterator[tuple[str, tuple]], batch_size: int) ->
             yield doc._.health_claims or [], context
         return
     for text, context in pieces:
-        if not component.may_claim(text):
+        may_claim, names = component.screen(text)
+        if not may_claim:
             yield [], context
             continue
-        yield component.find(nlp.make_doc(text), text)[0], context
+        yield component.find(nlp.make_doc(text), text, names)[0], context
 
 
 def locate(text: str, findings: list[Finding]) -> list[Finding]:

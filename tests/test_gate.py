@@ -49,12 +49,26 @@ def test_gate_never_skips_a_text_the_pipeline_would_flag():
     nlp = get_pipeline()
     component = nlp.get_pipe("health_claims")
     skipped = 0
+    matcher = component.matcher
     for doc in nlp.pipe(corpus()):
         if not component.may_claim(doc.text):
             skipped += 1
             assert not doc._.health_claims and not doc._.health_claims_suppressed, doc.text
-            assert not doc.to_array(component.anchor_flag).any(), doc.text
+            # stronger: no pattern matches anywhere, even across sentence boundaries
+            tags = component.tag(doc)
+            patterns = matcher.possible(frozenset(t.cls for t in tags))
+            assert not matcher(doc, 0, len(doc), tags, matcher.literal_tokens(doc), patterns), doc.text
     assert skipped >= 3  # the everyday sentences really are skipped
+
+
+def test_an_anchor_counts_only_with_the_other_words_of_its_term():
+    # "dry" stands for "dry eyes" and "dry cough": alone, in "a dry place", it is no claim
+    component = get_pipeline().get_pipe("health_claims")
+    assert not component.may_claim("Keep the tin in a dry place.")
+    assert component.may_claim("Keep the tin in a dry place; it also soothes dry eyes.")
+    assert component.may_claim("Eyes feeling DRY? Our drops help.")
+    gate = Gate(frozenset({"dry", "flu"}), {}, {"dry": {frozenset({"eyes"}), frozenset({"cough"})}})
+    assert gate("dry cough") and gate("eyes, dry") and gate("the flu") and not gate("dry place")
 
 
 def test_fast_path_equals_the_spacy_component():
