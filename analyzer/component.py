@@ -33,7 +33,7 @@ from .evidence import EvidenceIndex
 from .findings import SEVERITY_RANK, Finding
 from .patterns import TARGET_CLASSES, PatternPack, Rule, cached_pack, load_pack
 from .rulematch import RuleMatcher, Tag
-from .segment import Sentences, ensure_sentences, sentence_attrs
+from .segment import Sentences, ensure_sentences, sentence_attrs, token_codes
 from .subjects import Mention, SubjectResolver
 
 if not Doc.has_extension("health_claims"):
@@ -271,7 +271,7 @@ class HealthClaims:
         arr = doc.to_array(self._doc_attrs)
         literals = self.matcher.literals_from(arr[:, :3])
         spans = arr[:, 3:5].tolist()  # character offset and length of every token
-        sents = Sentences(doc, arr[:, 5:].tolist())
+        sents = Sentences(doc, token_codes(arr[:, 5:]))
         by_sent: dict[int, list[Tag]] = {}
         for t in tags:
             by_sent.setdefault(sents.index(t.start), []).append(t)

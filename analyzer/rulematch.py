@@ -147,7 +147,8 @@ class RuleMatcher:
             for rule_id, patterns in rules.items()
             for pattern in patterns
         ]
-        self._compiled = {id(p): compile_pattern(p) for p in self.patterns}
+        # one compiled function per set of patterns that possible() hands out
+        self._compiled: dict[int, tuple[list[CompiledPattern], object]] = {}
         words = frozenset(w for p in self.patterns for el in p.elements if el.kind == "word" for w in el.words)
         uses_numbers = any(el.kind == "num" for p in self.patterns for el in p.elements)
         # a lexeme flag: computed once per word type, read in C by Doc.to_array
@@ -197,10 +198,13 @@ class RuleMatcher:
         out: list[tuple[str, int, int]] = []
         if not rows:
             return out
-        columns = (*zip(*rows), len(rows))
-        compiled = self._compiled
-        for pattern in patterns:
-            compiled[id(pattern)](*columns, out)
+        found = self._compiled.get(id(patterns))
+        if found is None or found[0] is not patterns:
+            # possible() keeps its lists, so this compiles once per set of classes
+            if len(self._compiled) > 4096:  # lists from elsewhere: keep the cache bounded
+                self._compiled.clear()
+            found = self._compiled[id(patterns)] = (patterns, compile_patterns(patterns))
+        found[1](*zip(*rows), len(rows), out)
         return out
 
 
@@ -208,25 +212,31 @@ _NO_WORD = (0, False)
 
 
 def compile_pattern(pattern: CompiledPattern):
-    """Compile a pattern into a Python function of nested loops (one per element).
+    """Compile one pattern; see :func:`compile_patterns`."""
+    return compile_patterns([pattern])
+
+
+def compile_patterns(patterns: list[CompiledPattern]):
+    """Compile patterns into one Python function of nested loops (one per element).
 
     The function takes the sentence's items as columns (starts, ends, classes,
     ids, LOWER hashes, like-a-number flags; sorted by start), their count and an
-    output list, and appends (rule id, start, end) for every way the pattern
-    matches, exactly as :func:`reference_matches` finds them. An optional
-    word after the first element becomes two variants, with and without it;
-    the gaps around a dropped word add up.
+    output list, and appends (rule id, start, end) for every way each pattern
+    matches, exactly as :func:`reference_matches` finds them (in another order).
+    The items are walked once: patterns that open with the same element share
+    the test of that first element. An optional word after the first element
+    becomes two variants, with and without it; the gaps around a dropped word add up.
     """
-    consts: dict[str, object] = {"RULE": pattern.rule_id}
+    consts: dict[str, object] = {}
 
     def const(value) -> str:
         name = f"K{len(consts)}"
         consts[name] = value
         return name
 
-    def test(el: Element, i: str) -> str:
+    def test(el: Element, i: str, cls: str | None = None) -> str:
         if el.kind == "ent":
-            cond = f"C[{i}] in {const(el.classes)}"
+            cond = f"{cls or f'C[{i}]'} in {const(el.classes)}"
             if el.ids is not None:
                 cond += f" and I[{i}] {'not in' if el.exclude else 'in'} {const(el.ids)}"
             return cond
@@ -238,31 +248,39 @@ def compile_pattern(pattern: CompiledPattern):
             return f"N[{i}]"
         return "False"
 
+    # patterns grouped by their first element (a pattern cannot open with a gap: it never matches)
+    by_first: dict[Element, list[CompiledPattern]] = {}
+    for pattern in patterns:
+        if pattern.elements and pattern.elements[0].kind != "gap":
+            by_first.setdefault(pattern.elements[0], []).append(pattern)
     lines = ["def match(S, E, C, I, L, N, n, out):"]
-    first, rest = pattern.elements[0], pattern.elements[1:]
-    if first.kind == "gap":  # a pattern cannot open with a gap: it never matches
+    if not by_first:
         lines.append("    return")
-    for variant in _variants(rest):
+    else:
         lines.append("    for i0 in range(n):")
-        lines.append(f"        if not ({test(first, 'i0')}):")
-        lines.append("            continue")
-        depth, prev = 2, "i0"
-        for k, (el, low, high) in enumerate(variant, start=1):
-            pad, cur = "    " * depth, f"i{k}"
-            if low == high == 0:  # directly after the previous element: at most one candidate
-                lines.append(f"{pad}{cur} = {prev} + 1")
-                lines.append(f"{pad}if {cur} < n and S[{cur}] == E[{prev}] and {test(el, cur)}:")
-            else:
-                lines.append(f"{pad}lo{k}, hi{k} = E[{prev}] + {low}, E[{prev}] + {high}")
-                lines.append(f"{pad}for {cur} in range({prev} + 1, n):")
-                lines.append(f"{pad}    if S[{cur}] > hi{k}:")
-                lines.append(f"{pad}        break")
-                lines.append(f"{pad}    if S[{cur}] >= lo{k} and {test(el, cur)}:")
-            depth += 1 if low == high == 0 else 2
-            prev = cur
-        lines.append(f"{'    ' * depth}out.append((RULE, S[i0], E[{prev}]))")
+        lines.append("        c0 = C[i0]")
+    for first, group in by_first.items():
+        lines.append(f"        if {test(first, 'i0', 'c0')}:")
+        for pattern in group:
+            rule = const(pattern.rule_id)
+            for variant in _variants(pattern.elements[1:]):
+                depth, prev = 3, "i0"
+                for k, (el, low, high) in enumerate(variant, start=1):
+                    pad, cur = "    " * depth, f"i{k}"
+                    if low == high == 0:  # directly after the previous element: at most one candidate
+                        lines.append(f"{pad}{cur} = {prev} + 1")
+                        lines.append(f"{pad}if {cur} < n and S[{cur}] == E[{prev}] and {test(el, cur)}:")
+                    else:
+                        lines.append(f"{pad}lo{k}, hi{k} = E[{prev}] + {low}, E[{prev}] + {high}")
+                        lines.append(f"{pad}for {cur} in range({prev} + 1, n):")
+                        lines.append(f"{pad}    if S[{cur}] > hi{k}:")
+                        lines.append(f"{pad}        break")
+                        lines.append(f"{pad}    if S[{cur}] >= lo{k} and {test(el, cur)}:")
+                    depth += 1 if low == high == 0 else 2
+                    prev = cur
+                lines.append(f"{'    ' * depth}out.append(({rule}, S[i0], E[{prev}]))")
     namespace = dict(consts)
-    exec("\n".join(lines), namespace)  # noqa: S102 - code built above from the pattern's own data
+    exec("\n".join(lines), namespace)  # noqa: S102 - code built above from the patterns' own data
     return namespace["match"]
 
 

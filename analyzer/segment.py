@@ -14,6 +14,7 @@ headings. This component marks a sentence start:
 from __future__ import annotations
 
 import bisect
+import re
 
 import numpy
 from spacy.attrs import IS_LOWER, IS_SPACE, SENT_START
@@ -49,34 +50,44 @@ def sentence_attrs(vocab) -> list[int]:
     return [IS_SPACE, IS_LOWER, *_flags(vocab)]
 
 
-def sentence_starts(doc: Doc, rows: list[list[int]] | None = None) -> list[int]:
+# Each token becomes one byte whose bits are its sentence_attrs (in that order);
+# the rules above are then one regular expression over those bytes, run in C.
+_SPACE, _LOWER, _ENDS, _CLOSER, _NO_OPEN_BIT, _NEWLINE, _COLON = (1 << k for k in range(7))
+_BIT_WEIGHTS = numpy.array([1 << k for k in range(7)], dtype="uint64")
+
+
+def _byte_class(test) -> bytes:
+    return b"[" + b"".join(re.escape(bytes([code])) for code in range(128) if test(code)) + b"]"
+
+
+_OPENS = _byte_class(lambda c: not c & (_SPACE | _LOWER | _NO_OPEN_BIT))  # a word that may open a sentence
+# A sentence starts at the first word after a line break, or at a word that may open
+# one after an end mark (and a closing quote or bracket).
+_STARTS = re.compile(
+    _byte_class(lambda c: c & _NEWLINE) + _byte_class(lambda c: c & _SPACE) + b"*(?="
+    + _byte_class(lambda c: not c & _SPACE) + b")|"
+    + _byte_class(lambda c: c & _ENDS) + _byte_class(lambda c: c & _CLOSER) + b"?(?=" + _OPENS + b")"
+)
+_LABEL_COLON = re.compile(_byte_class(lambda c: c & _COLON) + b"(?=" + _OPENS + b")")
+
+
+def token_codes(columns: numpy.ndarray) -> bytes:
+    """One byte per token from an array of :func:`sentence_attrs` columns."""
+    return (columns @ _BIT_WEIGHTS).astype("uint8").tobytes()
+
+
+def sentence_starts(doc: Doc, codes: bytes | None = None) -> list[int]:
     """Token indices where a sentence starts (always including 0 for a non-empty doc).
 
-    ``rows`` are the doc's :func:`sentence_attrs` as lists, when the caller has read them.
+    ``codes`` are the doc's :func:`token_codes`, when the caller has read them.
     """
-    n = len(doc)
-    if n == 0:
+    if len(doc) == 0:
         return []
-    # One read of per-word-type flags (computed once per word type, in C), then
-    # a single pass in Python: cheaper than setting Token.is_sent_start one at a
-    # time, and than many numpy calls on the short docs that posts make.
-    if rows is None:
-        rows = doc.to_array(sentence_attrs(doc.vocab)).tolist()
-    starts = [0]
-    seen_newline = False  # a line break since the last word
-    prev_end = prev_closer = prev2_end = False  # tokens i-1 and i-2
-    for i, (space, lower, is_end, closer, no_open, newline, colon) in enumerate(rows):
-        if space:
-            seen_newline = seen_newline or bool(newline)
-        else:
-            opens = not lower and not no_open
-            if i and (seen_newline or (opens and (prev_end or (prev_closer and prev2_end)))):
-                starts.append(i)
-            seen_newline = False
-        prev2_end, prev_end, prev_closer = prev_end, bool(is_end), bool(closer)
+    if codes is None:
+        codes = token_codes(doc.to_array(sentence_attrs(doc.vocab)))
+    starts = [0, *(m.end() for m in _STARTS.finditer(codes))]
     # "1. Mood Enhancement: One of the most..." - a list label, then its text
-    labelled = [i + 1 for i, row in enumerate(rows[:-1]) if row[6] and not rows[i + 1][0] and not rows[i + 1][1]
-                and not rows[i + 1][4] and _is_label(doc, i)]
+    labelled = [m.end() for m in _LABEL_COLON.finditer(codes) if _is_label(doc, m.start())]
     if labelled:
         starts = sorted(set(starts).union(labelled))
     return starts
@@ -137,15 +148,15 @@ class Sentences:
     them to the doc.
     """
 
-    def __init__(self, doc: Doc, rows: list[list[int]] | None = None):
-        """``rows``: the doc's :func:`sentence_attrs`, when the caller has read them."""
+    def __init__(self, doc: Doc, codes: bytes | None = None):
+        """``codes``: the doc's :func:`token_codes`, when the caller has read them."""
         self.doc = doc
         if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
             starts = numpy.nonzero(doc.to_array([SENT_START]).astype("int64") == 1)[0].tolist()
             if not starts or starts[0] != 0:
                 starts = [0, *starts]
         else:
-            starts = sentence_starts(doc, rows) or [0]
+            starts = sentence_starts(doc, codes) or [0]
         self.starts: list[int] = starts
         self._spans: dict[int, Span] = {}
 

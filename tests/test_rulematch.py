@@ -53,7 +53,7 @@ def test_compiled_patterns_find_exactly_what_the_reference_finds():
     """Random sentences of items against patterns with gaps, optionals, groups and numbers."""
     import random
 
-    from analyzer.rulematch import CompiledPattern, Item, compile_element, compile_pattern, reference_matches
+    from analyzer.rulematch import CompiledPattern, Item, compile_element, compile_patterns, reference_matches
 
     vocab = spacy.blank("en").vocab
     groups = {"g": ["a1", "b2"]}
@@ -61,11 +61,16 @@ def test_compiled_patterns_find_exactly_what_the_reference_finds():
               "#NUM", "is|are"]
     words = {w: vocab.strings.add(w) for w in ("for", "is", "are", "the", "x")}
     rng = random.Random(11)
-    for _ in range(3000):
+
+    def random_pattern(rule_id):
         elements = [compile_element(rng.choice(tokens[:5] + tokens[9:]), groups)]
         elements += [compile_element(rng.choice(tokens), groups) for _ in range(rng.randint(0, 5))]
-        elements = tuple(replace_ids(el, vocab) for el in elements)
-        pattern = CompiledPattern.build("r", elements)
+        return CompiledPattern.build(rule_id, tuple(replace_ids(el, vocab) for el in elements))
+
+    non_empty = 0
+    for _ in range(3000):
+        # several patterns compiled together, as the matcher does; some share a first element
+        patterns = [random_pattern(f"r{k}") for k in range(rng.randint(1, 4))]
         items, pos = [], 0
         for _ in range(rng.randint(0, 9)):
             pos += rng.randint(0, 2)
@@ -79,11 +84,13 @@ def test_compiled_patterns_find_exactly_what_the_reference_finds():
                 num = kind > 0.9
                 items.append(Item(pos, pos + 1, None, None, 0 if num else words[rng.choice(list(words))], num))
             pos += length
-        expected = sorted(reference_matches(pattern, items))
+        expected = sorted(m for pattern in patterns for m in reference_matches(pattern, items))
         columns = (*zip(*items), len(items)) if items else ((), (), (), (), (), (), 0)
         got: list = []
-        compile_pattern(pattern)(*columns, got)
-        assert sorted(got) == expected, (elements, items)
+        compile_patterns(patterns)(*columns, got)
+        assert sorted(got) == expected, (patterns, items)
+        non_empty += bool(expected)
+    assert non_empty > 300  # the random cases do exercise matching
 
 
 def replace_ids(el, vocab):

@@ -1,6 +1,6 @@
 import spacy
 
-from analyzer.segment import set_sentence_starts
+from analyzer.segment import _is_label, set_sentence_starts
 
 
 def sentences(text):
@@ -30,3 +30,50 @@ def test_bullets_and_question_headings():
 def test_abbreviations_and_lowercase_continuations_do_not_split():
     got = sentences("Dr. Lee studied it, e.g. in 2019. It was small.")
     assert got == ["Dr. Lee studied it, e.g. in 2019.", "It was small."]
+
+
+def test_end_marks_closing_quotes_and_blank_lines():
+    got = sentences('She said "it works!" Then she left.  \n   \nNext line here... and more?! Yes.')
+    assert got == ['She said "it works!"', "Then she left.", "Next line here... and more?!", "Yes."]
+
+
+def _reference_starts(doc):
+    """The segmentation rules written plainly, token by token (the module uses one regex over token codes)."""
+    ends = {".", "!", "?", "…", "!!", "!!!", "??", "???", "?!", "!?", "?!?", "...", "...."}
+    closers = {'"', "'", "”", "’", ")", "]", "»"}
+    no_open = closers | ends | {",", ";", ":"}
+
+    def opens(tok):
+        return not tok.is_space and not tok.is_lower and tok.text not in no_open
+
+    starts = [0] if len(doc) else []
+    for i in range(1, len(doc)):
+        tok = doc[i]
+        if tok.is_space:
+            continue
+        j = i - 1
+        after_break = False
+        while j >= 0 and doc[j].is_space:
+            after_break = after_break or "\n" in doc[j].text
+            j -= 1
+        prev, prev2 = doc[i - 1].text, doc[i - 2].text if i > 1 else ""
+        if after_break or (opens(tok) and (prev in ends or (prev in closers and prev2 in ends))):
+            starts.append(i)
+        elif doc[i - 1].text == ":" and opens(tok) and _is_label(doc, i - 1):
+            starts.append(i)
+    return starts
+
+
+def test_sentence_starts_follow_the_rules_on_random_text():
+    import random
+
+    from analyzer.segment import sentence_starts
+
+    nlp = spacy.blank("en")
+    pieces = ["Calm", "tea", "Works", ".", "!", "?", "...", "…", '"', "'", ")", "”", ":", ";", ",", "\n", "\n\n",
+              " \n ", "1.", "-", "•", "Sleep", "and", "of", "i", "B12", "3", "?!", "(", "Über", "über", "Tip", "\t"]
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", " ", "  ", "\n"]) for _ in range(rng.randint(0, 20)))
+        doc = nlp.make_doc(text)
+        assert sentence_starts(doc) == _reference_starts(doc), [t.text for t in doc]
