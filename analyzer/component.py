@@ -20,6 +20,8 @@ Findings are stored on ``doc._.health_claims`` and as spans in
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from operator import itemgetter
 
 import numpy
 from spacy.attrs import IDX, LENGTH, ORTH
@@ -32,9 +34,9 @@ from .context import ContextMatcher, assess, typographic_variants
 from .evidence import EvidenceIndex
 from .findings import SEVERITY_RANK, Finding
 from .patterns import TARGET_CLASSES, PatternPack, Rule, cached_pack, load_pack
-from .rulematch import RuleMatcher, Tag
-from .segment import Sentences, ensure_sentences, sentence_attrs, token_codes
-from .subjects import Mention, SubjectResolver
+from .rulematch import Literals, RuleMatcher, Tag
+from .segment import SentenceBounds, Sentences, ensure_sentences, type_code
+from .subjects import Mention, SubjectResolver, type_flags
 
 if not Doc.has_extension("health_claims"):
     Doc.set_extension("health_claims", default=None)
@@ -101,16 +103,19 @@ class HealthClaims:
         self.lex_info = {key: (priority.get(cls, 99), cls, id_) for key, (cls, id_) in self.lex_keys.items()}
         self.name_key = nlp.vocab.strings.add(NAMED_PRODUCT)
         self.lex_info[self.name_key] = (priority.get(NAMED_PRODUCT, 99), NAMED_PRODUCT, "")
+        self._priority_of = {key: info[0] for key, info in self.lex_info.items()}
+        self._cls_of = {key: info[1] for key, info in self.lex_info.items()}
+        self._id_of = {key: info[2] for key, info in self.lex_info.items()}
         # 2. rules
         self.matcher = RuleMatcher({r.id: r.patterns for r in self.rules.values()}, pack.groups, nlp.vocab)
-        # what a doc that may hold a claim is read for, in one Doc.to_array call:
-        # literal tokens, character offsets, sentence boundaries
-        self._doc_attrs = [*self.matcher.literal_attrs, IDX, LENGTH, *sentence_attrs(nlp.vocab)]
+        # word type (ORTH) -> (sentence code byte, literal info): see _type_info
+        self._types: dict[int, tuple[int, int, tuple[int, bool] | None]] = {}
         # 3. context, 4. evidence
         self.context = ContextMatcher(nlp.vocab, pack, make_doc)
         self.evidence = EvidenceIndex(pack, limit=evidence_limit)
         self.names = {(c, i): e.name for (c, i), e in pack.lexicon.items()}
         self._evidence_dicts: dict[str, dict] = {}
+        self._evidence_for: dict[tuple, list[dict]] = {}  # (substance, target, category) -> items
         # product names that claim a condition away ("AnxiFree"): one token, tested once per word type
         self.product_names = ProductNames(pack)
         self.name_flag = nlp.vocab.add_flag(lambda text: self.product_names.condition(text) is not None)
@@ -218,24 +223,25 @@ class HealthClaims:
         the classes found (most documents: a cheap early exit).
         """
         found = self.lexicon(doc)
-        info = self.lex_info
         if named is None:  # tokens that are product names (find() has read them already)
             named = numpy.nonzero(doc.to_array(self.name_flag))[0].tolist()
         if named:
-            found = [*found, *((self.name_key, i, i + 1) for i in named)]
-        if only_if_possible and not self.matcher.possible(frozenset(info[k][1] for k, _, _ in found)):
+            found = [*found, *[(self.name_key, i, i + 1) for i in named]]
+        cls_of = self._cls_of
+        if only_if_possible and not self.matcher.possible(frozenset([cls_of[k] for k, _, _ in found])):
             return []
         # longest first, then by class priority, then leftmost, then in the matcher's order
-        raw = sorted((s - e, info[key][0], s, n, e, key) for n, (key, s, e) in enumerate(found))
+        priority = self._priority_of
+        raw = sorted([(s - e, priority[key], s, n, e, key) for n, (key, s, e) in enumerate(found)])
         taken = bytearray(len(doc))
         tags: list[Tag] = []
+        ids = self._id_of
         for _, _, s, _, e, key in raw:
             if not any(taken[s:e]):
                 taken[s:e] = b"\x01" * (e - s)
-                _, cls, id_ = info[key]
-                if cls == NAMED_PRODUCT:
-                    id_ = self.product_names.condition(doc[s].text)
-                tags.append(Tag(cls, id_, s, e))
+                cls = cls_of[key]
+                tags.append(_new_tag(Tag, (cls, ids[key] if cls != NAMED_PRODUCT
+                                            else self.product_names.condition(doc[s].text), s, e)))
         tags.sort(key=_start)
         return tags
 
@@ -265,24 +271,32 @@ class HealthClaims:
                 return [], []
             named = numpy.nonzero(flags[:, 1])[0].tolist()
         tags = self.tag(doc, only_if_possible=True, named=named)
-        if not tags or not self.matcher.possible(frozenset(t.cls for t in tags)):
+        if not tags or not self.matcher.possible(frozenset([t.cls for t in tags])):
             return [], []
         # Read the rest only now that a rule could match.
-        arr = doc.to_array(self._doc_attrs)
-        literals = self.matcher.literals_from(arr[:, :3])
-        spans = arr[:, 3:5].tolist()  # character offset and length of every token
-        sents = Sentences(doc, token_codes(arr[:, 5:]))
+        # What the rest needs of each word type is looked up once per type (in Python:
+        # cheaper than reading a dozen token attributes with Doc.to_array).
+        types = self._types
+        orths = doc.to_array(ORTH).tolist()
+        infos = list(map(types.get, orths))
+        if None in infos:  # word types not seen before
+            infos = [info or self._type_info(orth) for info, orth in zip(infos, orths)]
+        sents = Sentences(doc, bytes(map(_first, infos)))
+        words = {i: info[2] for i, info in enumerate(infos) if info[2] is not None}
+        literals = Literals(list(words), words)
         by_sent: dict[int, list[Tag]] = {}
+        starts = sents.starts
         for t in tags:
-            by_sent.setdefault(sents.index(t.start), []).append(t)
+            by_sent.setdefault(bisect_right(starts, t.start) - 1, []).append(t)
         matches: list[tuple[str, int, int]] = []
         for k, here in by_sent.items():
-            patterns = self.matcher.possible(frozenset(t.cls for t in here))
+            patterns = self.matcher.possible(frozenset([t.cls for t in here]))
             if patterns:
                 start, end = sents.bounds(k)
                 matches.extend(self.matcher(doc, start, end, here, literals, patterns))
         if not matches:
             return [], []
+        spans = doc.to_array([IDX, LENGTH]).tolist()  # character offset and length of every token
         # keep the tightest match per (rule, end)
         best: dict[tuple[str, int], int] = {}
         for rule_id, s, e in matches:
@@ -297,7 +311,7 @@ class HealthClaims:
             Mention("SUBSTANCE", "", t.start, t.end, True, sents.index(t.start))
             for t in tags if t.cls in SUBJECT_CLASSES or t.cls == NAMED_PRODUCT
         ]
-        resolver = SubjectResolver(doc, sents, mentions)
+        resolver = SubjectResolver(doc, sents, mentions, bytes(map(_second, infos)))
         findings: list[Finding] = []
         suppressed: list[Finding] = []
         if text is None:
@@ -332,13 +346,21 @@ class HealthClaims:
                 return t.cls, t.id
         return None, None
 
+    def _type_info(self, orth: int) -> tuple[int, int, tuple[int, bool] | None]:
+        """What find() reads of a word type: its sentence code byte (:func:`type_code`), its
+        subject resolver byte (:func:`type_flags`) and, if a pattern may name it, its
+        (LOWER hash, like a number)."""
+        lexeme = self.vocab[orth]
+        info = self._types[orth] = (type_code(lexeme), type_flags(lexeme), self.matcher.literal_info(lexeme))
+        return info
+
     def _evidence_dict(self, entry) -> dict:
         found = self._evidence_dicts.get(entry.id)
         if found is None:
             found = self._evidence_dicts[entry.id] = entry.to_dict()
-        return dict(found)
+        return found
 
-    def _finding(self, text: str, spans: list[list[int]], rule: Rule, sent: Span, s: int, e: int, substance: str | None,
+    def _finding(self, text: str, spans: list[list[int]], rule: Rule, sent: SentenceBounds, s: int, e: int, substance: str | None,
                  target: tuple[str | None, str | None], hedged: bool) -> Finding:
         severity = rule.severity
         target_cls, target_id = target
@@ -349,7 +371,11 @@ class HealthClaims:
         if sub_entry is not None and sub_entry.generic:
             substance, sub_entry = None, None
         lookup_target = target_id if target_cls in TARGET_CLASSES else None
-        evidence = [self._evidence_dict(ev) for ev in self.evidence.lookup(substance, lookup_target, rule.category)]
+        key = (substance, lookup_target, rule.category)
+        dicts = self._evidence_for.get(key)
+        if dicts is None:
+            dicts = self._evidence_for[key] = [self._evidence_dict(ev) for ev in self.evidence.lookup(*key)]
+        evidence = [dict(d) for d in dicts]  # each finding owns its items
         # character offsets from token offsets
         start, end = spans[s][0], sum(spans[e - 1])
         sentence = text[spans[sent.start][0]:sum(spans[sent.end - 1])]
@@ -400,6 +426,10 @@ def _tokenizer_state(tokenizer) -> tuple:
     return (id(tokenizer), len(rules), hash(frozenset(rules)),
             *(id(getattr(tokenizer, name, None)) for name in
               ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")))
+
+
+_first, _second = itemgetter(0), itemgetter(1)
+_new_tag = tuple.__new__  # Tag(...) without NamedTuple's Python-level __new__
 
 
 def _start(tag: Tag) -> int:

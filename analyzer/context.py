@@ -14,12 +14,13 @@ finding as hedged, because regulators read "may help" as the same claim.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .patterns import PatternPack, Trigger
+from .segment import SentenceBounds
 
 SUPPRESSING = frozenset(
     {"NEGATED", "DEBUNKED", "REPORTED", "DISCLAIMER", "ADVICE", "RISK", "HYPOTHETICAL", "QUESTION"}
@@ -31,8 +32,7 @@ def typographic_variants(phrases) -> list[str]:
     return sorted({p.replace("'", "\u2019") for p in phrases if "'" in p} - set(phrases))
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     trigger: Trigger
     start: int
     end: int
@@ -62,7 +62,7 @@ class ContextMatcher:
         ]
 
 
-def _in_scope(hit: Hit, sent: Span, start: int, end: int, terminators: list[int]) -> bool:
+def _in_scope(hit: Hit, sent: SentenceBounds, start: int, end: int, terminators: list[int]) -> bool:
     trig = hit.trigger
     if trig.direction in ("forward", "both") and hit.end <= start:
         limit = sent.end if trig.max_scope is None else min(sent.end, hit.end + trig.max_scope)
@@ -79,7 +79,7 @@ def _in_scope(hit: Hit, sent: Span, start: int, end: int, terminators: list[int]
     return False
 
 
-def assess(hits: list[Hit], sent: Span, start: int, end: int,
+def assess(hits: list[Hit], sent: SentenceBounds, start: int, end: int,
            own_words: frozenset[int] = frozenset()) -> tuple[list[str], bool]:
     """Return (suppressing cues, hedged) for a claim span [start, end) in a sentence.
 

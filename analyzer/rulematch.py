@@ -148,7 +148,7 @@ class RuleMatcher:
             for pattern in patterns
         ]
         # one compiled function per set of patterns that possible() hands out
-        self._compiled: dict[int, tuple[list[CompiledPattern], object]] = {}
+        self._compiled: dict[int, tuple] = {}
         words = frozenset(w for p in self.patterns for el in p.elements if el.kind == "word" for w in el.words)
         uses_numbers = any(el.kind == "num" for p in self.patterns for el in p.elements)
         # a lexeme flag: computed once per word type, read in C by Doc.to_array
@@ -176,9 +176,13 @@ class RuleMatcher:
     @staticmethod
     def literals_from(arr: numpy.ndarray) -> "Literals":
         """:meth:`literal_tokens` from an array of :attr:`literal_attrs` columns."""
-        index = numpy.nonzero(arr[:, 0])[0].tolist()
+        index = numpy.flatnonzero(arr[:, 0]).tolist()
         rows = arr[index]
         return Literals(index, dict(zip(index, zip(rows[:, 1].tolist(), rows[:, 2].astype(bool).tolist()))))
+
+    def literal_info(self, lexeme) -> tuple[int, bool] | None:
+        """(LOWER hash, like a number) of a word type that a pattern may name literally, else None."""
+        return (lexeme.lower, lexeme.like_num) if lexeme.check_flag(self.literal_flag) else None
 
     def __call__(self, doc: Doc, start: int, end: int, tags: list[Tag], literals: "Literals",
                  patterns: list[CompiledPattern]) -> list[tuple[str, int, int]]:
@@ -186,25 +190,31 @@ class RuleMatcher:
 
         ``tags`` are the sentence's entities; ``literals`` the doc's literal tokens.
         """
-        words = literals.words
-        rows = [(t.start, t.end, t.cls, t.id, words.get(t.start, _NO_WORD)[0] if t.end - t.start == 1 else 0, False)
-                for t in tags]
-        index = literals.index
-        lits = index[bisect.bisect_left(index, start):bisect.bisect_left(index, end)]
-        if lits:
-            covered = {i for t in tags for i in range(t.start, t.end)}
-            rows.extend((i, i + 1, None, None, *words[i]) for i in lits if i not in covered)
-            rows.sort()  # starts are distinct: entities never overlap, literals are outside them
-        out: list[tuple[str, int, int]] = []
-        if not rows:
-            return out
         found = self._compiled.get(id(patterns))
         if found is None or found[0] is not patterns:
             # possible() keeps its lists, so this compiles once per set of classes
             if len(self._compiled) > 4096:  # lists from elsewhere: keep the cache bounded
                 self._compiled.clear()
-            found = self._compiled[id(patterns)] = (patterns, compile_patterns(patterns))
-        found[1](*zip(*rows), len(rows), out)
+            words = frozenset(w for p in patterns for el in p.elements if el.kind == "word" for w in el.word_ids)
+            numbers = any(el.kind == "num" for p in patterns for el in p.elements)
+            found = self._compiled[id(patterns)] = (patterns, compile_patterns(patterns), words, numbers)
+        _, match, words, numbers = found
+        known = literals.words
+        # a one-token entity may also be a literal ("help" is a TREAT word)
+        rows = [(t.start, t.end, t.cls, t.id, known.get(t.start, _NO_WORD)[0] if t.end - t.start == 1 else 0, False)
+                for t in tags]
+        index = literals.index
+        lits = index[bisect.bisect_left(index, start):bisect.bisect_left(index, end)]
+        if lits:
+            # only the literal tokens that these patterns name
+            lits = [i for i in lits if known[i][0] in words or (numbers and known[i][1])]
+        if lits:
+            covered = {i for t in tags for i in range(t.start, t.end)}
+            rows.extend([(i, i + 1, None, None, *known[i]) for i in lits if i not in covered])
+            rows.sort()  # starts are distinct: entities never overlap, literals are outside them
+        out: list[tuple[str, int, int]] = []
+        if rows:
+            match(*zip(*rows), len(rows), out)
         return out
 
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import NamedTuple
 
 import numpy
 from spacy.attrs import IS_LOWER, IS_SPACE, SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 _END = {".", "!", "?", "…", "!!", "!!!", "??", "???", "?!", "!?", "?!?", "...", "...."}
 _CLOSERS = {'"', "'", "”", "’", ")", "]", "»"}
@@ -69,6 +70,19 @@ _STARTS = re.compile(
     + _byte_class(lambda c: c & _ENDS) + _byte_class(lambda c: c & _CLOSER) + b"?(?=" + _OPENS + b")"
 )
 _LABEL_COLON = re.compile(_byte_class(lambda c: c & _COLON) + b"(?=" + _OPENS + b")")
+
+
+def type_code(lexeme) -> int:
+    """A word type's code byte: its :func:`sentence_attrs` as bits (see :func:`token_codes`)."""
+    return sum(1 << k for k, attr in enumerate(sentence_attrs(lexeme.vocab)) if _lexeme_attr(lexeme, attr))
+
+
+def _lexeme_attr(lexeme, attr: int) -> bool:
+    if attr == IS_SPACE:
+        return lexeme.is_space
+    if attr == IS_LOWER:
+        return lexeme.is_lower
+    return lexeme.check_flag(attr)
 
 
 def token_codes(columns: numpy.ndarray) -> bytes:
@@ -140,8 +154,16 @@ def ensure_sentences(doc: Doc) -> Doc:
     return doc
 
 
+class SentenceBounds(NamedTuple):
+    """A sentence as token offsets into its doc (lighter than a Span)."""
+
+    start: int
+    end: int
+    doc: Doc
+
+
 class Sentences:
-    """Sentence boundaries of a doc, with Span objects made only on demand.
+    """Sentence boundaries of a doc.
 
     Boundaries already set on the doc (by a parser or a sentencizer) are used;
     otherwise they are computed with :func:`sentence_starts`, without writing
@@ -158,7 +180,6 @@ class Sentences:
         else:
             starts = sentence_starts(doc, codes) or [0]
         self.starts: list[int] = starts
-        self._spans: dict[int, Span] = {}
 
     def index(self, token: int) -> int:
         """The sentence holding a token."""
@@ -168,8 +189,10 @@ class Sentences:
         end = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.doc)
         return self.starts[k], end
 
-    def __getitem__(self, k: int) -> Span:
-        span = self._spans.get(k)
-        if span is None:
-            span = self._spans[k] = self.doc[slice(*self.bounds(k))]
-        return span
+    def __getitem__(self, k: int) -> SentenceBounds:
+        starts = self.starts
+        end = starts[k + 1] if k + 1 < len(starts) else len(self.doc)
+        return _new_bounds(SentenceBounds, (starts[k], end, self.doc))
+
+
+_new_bounds = tuple.__new__  # SentenceBounds(...) without NamedTuple's Python-level __new__

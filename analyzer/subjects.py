@@ -14,20 +14,30 @@ and is dropped unless the rule compares products with medicines.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from .segment import Sentences
+from .segment import SentenceBounds, Sentences
 
 LOOKBACK_SENTENCES = 5
 # Words a list-item claim may open with before the claim itself ("Also helps...", "Causes tumour cells to...")
 _FRAGMENT_OPENERS = frozenset({"and", "also", "may", "can", "will", "helps", "causes", "makes", "induces",
                                "triggers", "forces", "gets", "lets"})
+_HEADING_STOPS = frozenset({".", "!", "?", "…"})
+# What the resolver reads of each token, as bits of one byte (see type_flags)
+SPACE, STOP, FRAGMENT = 1, 2, 4
 
 
-@dataclass
-class Mention:
+def type_flags(lexeme) -> int:
+    """The resolver's byte for a word type: a space, a full stop that ends a sentence
+    (not a heading), a word a list-item claim may open with."""
+    return ((SPACE if lexeme.is_space else 0) | (STOP if lexeme.orth_ in _HEADING_STOPS else 0)
+            | (FRAGMENT if (lexeme.is_space or lexeme.is_punct or lexeme.like_num
+                            or lexeme.lower_ in _FRAGMENT_OPENERS) else 0))
+
+
+class Mention(NamedTuple):
     cls: str  # SUBSTANCE, DRUG or PRONOUN
     id: str
     start: int
@@ -37,10 +47,12 @@ class Mention:
 
 
 class SubjectResolver:
-    def __init__(self, doc: Doc, sents: "Sentences", mentions: list[Mention]):
+    def __init__(self, doc: Doc, sents: "Sentences", mentions: list[Mention], flags: bytes | None = None):
+        """``flags``: one :func:`type_flags` byte per token, when the caller has them."""
         self.doc = doc
         self.sents = sents
         self.mentions = mentions
+        self.flags = flags if flags is not None else bytes([type_flags(t.lex) for t in doc])
         self._specific = [m for m in mentions if m.cls == "SUBSTANCE" and not m.generic]
         counts = Counter(m.id for m in self._specific)
         self.main = None
@@ -48,9 +60,11 @@ class SubjectResolver:
             top = max(counts.values())
             self.main = next(m.id for m in self._specific if counts[m.id] == top)
 
-    def _is_heading(self, sent: Span) -> bool:
-        last = next((t for t in reversed(sent) if not t.is_space), None)
-        return last is not None and last.text not in {".", "!", "?", "…"} and len(sent) <= 14
+    def _is_heading(self, sent: SentenceBounds) -> bool:
+        """A short sentence that does not end in a full stop (spaces aside)."""
+        flags = self.flags
+        last = next((i for i in range(sent.end - 1, sent.start - 1, -1) if not flags[i] & SPACE), None)
+        return last is not None and not flags[last] & STOP and sent.end - sent.start <= 14
 
     def _resolve_back(self, sent_index: int) -> str | None:
         for m in reversed(self._specific):
@@ -74,7 +88,7 @@ class SubjectResolver:
                 return False, None
         specific = [m for m in here if m.cls == "SUBSTANCE" and not m.generic]
         subject_here = any(m.cls in ("SUBSTANCE", "PRONOUN") for m in here)
-        fragment = self._opens_sentence(sent, start)
+        fragment = self._opens_sentence(self.flags, sent, start)
         if requires_subject and not (subject_here or fragment or self._is_heading(sent)):
             return False, None
         spec_before = [m for m in before if m.cls == "SUBSTANCE" and not m.generic]
@@ -88,11 +102,7 @@ class SubjectResolver:
         return True, self._resolve_back(sent_index)
 
     @staticmethod
-    def _opens_sentence(sent: Span, start: int) -> bool:
-        """A claim that opens its sentence (a list item: "Shrinks tumours")."""
-        for tok in sent:
-            if tok.i >= start:
-                return True
-            if not (tok.is_space or tok.is_punct or tok.like_num or tok.lower_ in _FRAGMENT_OPENERS):
-                return False
-        return True
+    def _opens_sentence(flags: bytes, sent: SentenceBounds, start: int) -> bool:
+        """A claim that opens its sentence (a list item: "Shrinks tumours"): only
+        spaces, punctuation, numbers and opener words before it."""
+        return all(flags[i] & FRAGMENT for i in range(sent.start, min(start, sent.end)))
