@@ -503,7 +503,12 @@ class Gate:
         self.name_runs = frozenset(n.encode("ascii") for n in names if n.isascii() and n.isalpha())
         self.names_elsewhere = any(not (n.isascii() and n.isalpha()) for n in names)
         others = sorted(w for w in words - ascii_words if w)
-        self.others_anywhere = re.compile(_trie(others)) if others else None
+        # A cheap necessary test first: each such word holds a character that is not an ASCII
+        # letter ("t2d", "e.coli", "nad+"); the text must hold that character and the next one
+        # of the word. Such pieces start with a digit or a mark, so the regex skips ahead in C.
+        pieces = {_piece(w) for w in others}
+        pieces = sorted(p for p in pieces if not any(p != q and p.startswith(q) for q in pieces))
+        self.others_anywhere = re.compile("|".join(map(re.escape, pieces))) if pieces else None
         letter = r"[^\W\d_]"
         parts = []
         for starts, ends in ((True, True), (True, False), (False, True), (False, False)):
@@ -532,6 +537,12 @@ class Gate:
                 and self.others.search(lower) is not None):
             return True, self.names_elsewhere or not self.name_runs.isdisjoint(runs)
         return False, False
+
+
+def _piece(word: str) -> str:
+    """Two characters of ``word`` from its first one that is not an ASCII letter (see Gate)."""
+    k = next(i for i, ch in enumerate(word) if not ("a" <= ch <= "z" or "A" <= ch <= "Z"))
+    return word[k:k + 2]
 
 
 def _trie(words: list[str]) -> str:

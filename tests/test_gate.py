@@ -98,6 +98,14 @@ def test_words_outside_ascii_letters_are_found_with_their_boundaries():
     assert gate("10flu")  # a digit is not a letter: the tokenizer may split there
 
 
+def test_dotted_and_marked_anchors_pass_the_quick_character_test():
+    # the quick test looks for a piece of each such word from its first character that is not
+    # an ASCII letter ("e.coli" -> ".c", "nad+" -> "+"); the word itself must still be whole
+    gate = Gate(frozenset({"e.coli", "nad+", "naïve", "covid-19"}), {})
+    assert gate("kills E.coli") and gate("more NAD+ daily") and gate("naïve cells") and gate("covid-19")
+    assert not gate("e.colix") and not gate("nad") and not gate("naive") and not gate("covid 19")
+
+
 def test_a_changed_tokenizer_turns_the_fast_path_off():
     from spacy.attrs import ORTH
     from spacy.util import compile_infix_regex
