@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+import operator
 from operator import itemgetter
 
 import numpy
@@ -110,6 +111,7 @@ class HealthClaims:
         self.matcher = RuleMatcher({r.id: r.patterns for r in self.rules.values()}, pack.groups, nlp.vocab)
         # word type (ORTH) -> (sentence code byte, literal info): see _type_info
         self._types: dict[int, tuple[int, int, tuple[int, bool] | None]] = {}
+        self._generic_substances = frozenset(e.id for e in pack.entries("SUBSTANCE") if e.generic)
         # 3. context, 4. evidence
         self.context = ContextMatcher(nlp.vocab, pack, make_doc)
         self.evidence = EvidenceIndex(pack, limit=evidence_limit)
@@ -230,12 +232,17 @@ class HealthClaims:
         cls_of = self._cls_of
         if only_if_possible and not self.matcher.possible(frozenset([cls_of[k] for k, _, _ in found])):
             return []
+        ids = self._id_of
+        by_start = sorted(found, key=_start_end)
+        if by_start and all(map(operator.ge, map(_start_of, by_start[1:]), map(_end_of, by_start))):
+            # no two candidates overlap (the usual case): every one is taken
+            return [_new_tag(Tag, (cls_of[key], ids[key] if key != self.name_key
+                                   else self.product_names.condition(doc[s].text), s, e)) for key, s, e in by_start]
         # longest first, then by class priority, then leftmost, then in the matcher's order
         priority = self._priority_of
         raw = sorted([(s - e, priority[key], s, n, e, key) for n, (key, s, e) in enumerate(found)])
         taken = bytearray(len(doc))
         tags: list[Tag] = []
-        ids = self._id_of
         for _, _, s, _, e, key in raw:
             if not any(taken[s:e]):
                 taken[s:e] = b"\x01" * (e - s)
@@ -254,9 +261,12 @@ class HealthClaims:
             doc.spans["health_claims"] = [Span(doc, *f.tokens, label=f.rule_id) for f in findings]
         return doc
 
-    def find(self, doc: Doc, text: str | None = None,
-             names: bool | None = None) -> tuple[list[Finding], list[Finding]]:
+    def find(self, doc: Doc, text: str | None = None, names: bool | None = None,
+             fresh: bool = False) -> tuple[list[Finding], list[Finding]]:
         """Findings and suppressed findings in ``doc``; ``text`` is its text when the caller has it.
+
+        ``fresh``: the doc comes straight from the tokenizer (no sentence boundaries set, so
+        none are looked for), and the caller wants no suppressed findings (an empty list).
 
         ``names`` is the second value of :meth:`screen` on that text, when the caller has
         screened it (then the anchor test on tokens is not repeated).
@@ -281,7 +291,7 @@ class HealthClaims:
         infos = list(map(types.get, orths))
         if None in infos:  # word types not seen before
             infos = [info or self._type_info(orth) for info, orth in zip(infos, orths)]
-        sents = Sentences(doc, bytes(map(_first, infos)))
+        sents = Sentences(doc, bytes(map(_first, infos)), annotated=False if fresh else None)
         words = {i: info[2] for i, info in enumerate(infos) if info[2] is not None}
         literals = Literals(list(words), words)
         by_sent: dict[int, list[Tag]] = {}
@@ -303,10 +313,9 @@ class HealthClaims:
             if best.get((rule_id, e), -1) < s:
                 best[(rule_id, e)] = s
         hits = self.context.hits(doc)
+        generic = self._generic_substances
         mentions = [
-            Mention(t.cls, t.id, t.start, t.end,
-                    bool(t.cls == "SUBSTANCE" and self.pack.lexicon[("SUBSTANCE", t.id)].generic),
-                    sents.index(t.start))
+            Mention(t.cls, t.id, t.start, t.end, t.cls == "SUBSTANCE" and t.id in generic, sents.index(t.start))
             if t.cls != NAMED_PRODUCT else  # a product of unknown make-up, like "this supplement"
             Mention("SUBSTANCE", "", t.start, t.end, True, sents.index(t.start))
             for t in tags if t.cls in SUBJECT_CLASSES or t.cls == NAMED_PRODUCT
@@ -316,19 +325,25 @@ class HealthClaims:
         suppressed: list[Finding] = []
         if text is None:
             text = doc.text  # Doc.text walks every token: read it once, and only when a rule matched
-        for (rule_id, e), s in sorted(best.items(), key=lambda kv: (kv[1], kv[0][1], kv[0][0])):
+        local_hits: dict[int, list] = {}  # sentence -> the context hits inside it
+        for (rule_id, e), s in sorted(best.items(), key=_match_order):
             rule = self.rules[rule_id]
-            k = sents.index(s)
+            k = bisect_right(starts, s) - 1
             sent = sents[k]
             keep, substance = resolver.resolve(k, s, e, rule.allow_conventional_subject, rule.requires_subject)
-            own = frozenset(i for t in by_sent[k] if s <= t.start and t.end <= e for i in range(t.start, t.end))
-            cues, hedged = assess(hits, sent, s, e, own)
-            target = self._target(by_sent[k], s, e)
-            finding = self._finding(text, spans, rule, sent, s, e, substance, target, hedged)
+            here = by_sent[k]
+            own = frozenset([i for t in here if s <= t.start and t.end <= e for i in range(t.start, t.end)])
+            local = local_hits.get(k)
+            if local is None:
+                local = local_hits[k] = [h for h in hits if h.start >= sent.start and h.end <= sent.end]
+            cues, hedged = assess(local, sent, s, e, own)
             if not keep:
-                finding.suppressed_by.append("subject:none-or-conventional")
+                cues.insert(0, "subject:none-or-conventional")
+            if cues and fresh:
+                continue  # suppressed, and not wanted
+            finding = self._finding(text, spans, rule, sent, s, e, substance, self._target(here, s, e), hedged)
             finding.suppressed_by.extend(cues)
-            (suppressed if finding.suppressed_by else findings).append(finding)
+            (suppressed if cues else findings).append(finding)
         return _dedupe(findings), suppressed
 
     def _target(self, tags: list[Tag], s: int, e: int) -> tuple[str | None, str | None]:
@@ -429,6 +444,14 @@ def _tokenizer_state(tokenizer) -> tuple:
 
 
 _first, _second = itemgetter(0), itemgetter(1)
+
+
+def _match_order(item: tuple[tuple[str, int], int]) -> tuple[int, int, str]:
+    """((rule id, end), start) -> (start, end, rule id)."""
+    (rule_id, end), start = item
+    return start, end, rule_id
+
+_start_end, _start_of, _end_of = itemgetter(1, 2), itemgetter(1), itemgetter(2)  # of (key, start, end)
 _new_tag = tuple.__new__  # Tag(...) without NamedTuple's Python-level __new__
 
 

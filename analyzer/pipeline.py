@@ -103,7 +103,7 @@ def _run(nlp: Language, pieces: Iterator[tuple[str, tuple]], batch_size: int) ->
         if not may_claim:
             yield [], context
             continue
-        yield component.find(nlp.make_doc(text), text, names)[0], context
+        yield component.find(nlp.make_doc(text), text, names, fresh=True)[0], context
 
 
 def locate(text: str, findings: list[Finding]) -> list[Finding]:

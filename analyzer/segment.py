@@ -170,10 +170,13 @@ class Sentences:
     them to the doc.
     """
 
-    def __init__(self, doc: Doc, codes: bytes | None = None):
-        """``codes``: the doc's :func:`token_codes`, when the caller has read them."""
+    def __init__(self, doc: Doc, codes: bytes | None = None, annotated: bool | None = None):
+        """``codes``: the doc's :func:`token_codes`, when the caller has read them;
+        ``annotated``: whether the doc has sentence boundaries, when the caller knows."""
         self.doc = doc
-        if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+        if annotated is None:
+            annotated = doc.has_annotation("SENT_START") or doc.has_annotation("DEP")
+        if annotated:
             starts = numpy.nonzero(doc.to_array([SENT_START]).astype("int64") == 1)[0].tolist()
             if not starts or starts[0] != 0:
                 starts = [0, *starts]

@@ -54,6 +54,9 @@ class SubjectResolver:
         self.mentions = mentions
         self.flags = flags if flags is not None else bytes([type_flags(t.lex) for t in doc])
         self._specific = [m for m in mentions if m.cls == "SUBSTANCE" and not m.generic]
+        self._by_sent: dict[int, list[Mention]] = {}
+        for m in mentions:
+            self._by_sent.setdefault(m.sent, []).append(m)
         counts = Counter(m.id for m in self._specific)
         self.main = None
         if counts:
@@ -78,25 +81,23 @@ class SubjectResolver:
     def resolve(self, sent_index: int, start: int, end: int, allow_conventional: bool,
                 requires_subject: bool) -> tuple[bool, str | None]:
         """Return (keep, substance id) for a claim [start, end) in sentence ``sent_index``."""
-        sent = self.sents[sent_index]
-        here = [m for m in self.mentions if m.sent == sent_index]
+        here = self._by_sent.get(sent_index, ())
         before = [m for m in here if m.end <= start]
         nearest = before[-1] if before else None
         if nearest is not None and nearest.cls == "DRUG" and not allow_conventional:
-            later = [m for m in here if m.cls == "SUBSTANCE" and m.start >= start]
-            if not later:
+            if not any(m.cls == "SUBSTANCE" and m.start >= start for m in here):
                 return False, None
-        specific = [m for m in here if m.cls == "SUBSTANCE" and not m.generic]
-        subject_here = any(m.cls in ("SUBSTANCE", "PRONOUN") for m in here)
-        fragment = self._opens_sentence(self.flags, sent, start)
-        if requires_subject and not (subject_here or fragment or self._is_heading(sent)):
-            return False, None
+        if requires_subject and not any(m.cls in ("SUBSTANCE", "PRONOUN") for m in here):
+            sent = self.sents[sent_index]
+            if not (self._opens_sentence(self.flags, sent, start) or self._is_heading(sent)):
+                return False, None
         spec_before = [m for m in before if m.cls == "SUBSTANCE" and not m.generic]
         if spec_before and (nearest is spec_before[-1] or nearest.cls == "DRUG"):
             return True, spec_before[-1].id
-        inside_after = [m for m in specific if m.start >= start]
-        if nearest is None and inside_after:
-            return True, inside_after[0].id
+        if nearest is None:
+            inside_after = [m for m in here if m.cls == "SUBSTANCE" and not m.generic and m.start >= start]
+            if inside_after:
+                return True, inside_after[0].id
         if spec_before:
             return True, spec_before[-1].id
         return True, self._resolve_back(sent_index)
