@@ -69,20 +69,43 @@ def analyze_many(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> I
     Line and column are filled by :func:`locate`, which the caller runs on the
     original text (the scanned text may have markup masked).
     """
+    texts_list = texts if isinstance(texts, list) else list(texts)
+    component = _fast_component(nlp)
+    if component is None:
+        yield from _analyze_pieces(texts_list, nlp, batch_size)
+        return
+    # the fast path, one text at a time (see _run); long texts go through the chunking
+    screen, find, make_doc = component.gate.screen, component.find, nlp.make_doc
+    for text in texts_list:
+        if len(text) > CHUNK_CHARS:
+            yield from _analyze_pieces([text], nlp, batch_size)
+            continue
+        may_claim, names = screen(text)
+        # find() returns its findings in Finding.sort_key order
+        yield find(make_doc(text), text, names, fresh=True)[0] if may_claim else []
+
+
+def _analyze_pieces(texts: list[str], nlp: Language, batch_size: int) -> Iterator[list[Finding]]:
+    """:func:`analyze_many` for texts cut into chunks of at most about CHUNK_CHARS."""
 
     def pieces() -> Iterator[tuple[str, tuple[int, int, int]]]:
-        for n, text in enumerate(texts_list):
+        for n, text in enumerate(texts):
             chunks = chunk_text(text)
             for k, (offset, chunk) in enumerate(chunks):
                 yield chunk, (n, offset, len(chunks) - 1 - k)
 
-    texts_list = texts if isinstance(texts, list) else list(texts)
     current: list[Finding] = []
     for found, (n, offset, remaining) in _run(nlp, pieces(), batch_size):
         current.extend(f.shifted(offset) for f in found)
         if remaining == 0:
             yield sorted(current, key=Finding.sort_key)
             current = []
+
+
+def _fast_component(nlp: Language):
+    """The health_claims component when the pipeline can take the fast path, else None."""
+    component = nlp.get_pipe("health_claims") if nlp.pipe_names == ["health_claims"] else None
+    return component if component is not None and component.gate_holds_for(nlp.tokenizer) else None
 
 
 def _run(nlp: Language, pieces: Iterator[tuple[str, tuple]], batch_size: int) -> Iterator[tuple[list[Finding], tuple]]:
@@ -93,8 +116,8 @@ def _run(nlp: Language, pieces: Iterator[tuple[str, tuple]], batch_size: int) ->
     and the component gets the text with the doc instead of rebuilding it from
     tokens. Any other pipeline runs as usual.
     """
-    component = nlp.get_pipe("health_claims") if nlp.pipe_names == ["health_claims"] else None
-    if component is None or not component.gate_holds_for(nlp.tokenizer):
+    component = _fast_component(nlp)
+    if component is None:
         for doc, context in nlp.pipe(pieces, as_tuples=True, batch_size=batch_size):
             yield doc._.health_claims or [], context
         return
