@@ -320,7 +320,7 @@ class HealthClaims:
             Mention("SUBSTANCE", "", t.start, t.end, True, sents.index(t.start))
             for t in tags if t.cls in SUBJECT_CLASSES or t.cls == NAMED_PRODUCT
         ]
-        resolver = SubjectResolver(doc, sents, mentions, bytes(map(_second, infos)))
+        resolver = SubjectResolver(doc, sents, mentions, lambda: bytes(map(_second, infos)))
         findings: list[Finding] = []
         suppressed: list[Finding] = []
         if text is None:
@@ -548,13 +548,18 @@ class Gate:
         """(whether ``text`` may hold a claim, whether it may hold a product name)."""
         lower = text.lower()
         runs = lower.encode("utf-8").translate(_ASCII_LETTERS_ONLY).split()
-        if not self.runs.isdisjoint(runs):
-            present = set(runs)
+        found = self.runs.intersection(runs)
+        if found:
             requires = self.requires
-            for word in self.runs.intersection(present):
+            present = None
+            for word in found:
                 alternatives = requires.get(word)
-                if alternatives is None or any(others <= present for others in alternatives):
-                    return True, self.names_elsewhere or not self.name_runs.isdisjoint(present)
+                if alternatives is not None:
+                    if present is None:
+                        present = set(runs)
+                    if not any(others <= present for others in alternatives):
+                        continue
+                return True, self.names_elsewhere or not self.name_runs.isdisjoint(runs)
         # the bounded regex only where some other anchor occurs at all
         if (self.others is not None and self.others_anywhere.search(lower) is not None
                 and self.others.search(lower) is not None):

@@ -38,6 +38,9 @@ class Hit(NamedTuple):
     end: int
 
 
+_new_hit = tuple.__new__  # Hit(...) without NamedTuple's Python-level __new__
+
+
 class ContextMatcher:
     def __init__(self, vocab, pack: PatternPack, make_doc):
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
@@ -45,12 +48,11 @@ class ContextMatcher:
         for trig in self.triggers.values():
             self.matcher.add(trig.id, list(make_doc.pipe([*trig.phrases, *typographic_variants(trig.phrases)])))
         self.strings = vocab.strings
+        self._by_key = {vocab.strings.add(trig.id): trig for trig in self.triggers.values()}
 
     def hits(self, doc: Doc) -> list[Hit]:
-        raw = [
-            Hit(self.triggers[self.strings[key]], s, e)
-            for key, s, e in self.matcher(doc)
-        ]
+        by_key = self._by_key
+        raw = [_new_hit(Hit, (by_key[key], s, e)) for key, s, e in self.matcher(doc)]
         pseudo = [h for h in raw if h.trigger.category == "PSEUDO"]
         if not pseudo:
             return raw

@@ -13,8 +13,9 @@ and is dropped unless the rule compares products with medicines.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from spacy.tokens import Doc
 
@@ -47,21 +48,33 @@ class Mention(NamedTuple):
 
 
 class SubjectResolver:
-    def __init__(self, doc: Doc, sents: "Sentences", mentions: list[Mention], flags: bytes | None = None):
-        """``flags``: one :func:`type_flags` byte per token, when the caller has them."""
+    def __init__(self, doc: Doc, sents: "Sentences", mentions: list[Mention],
+                 flags: Callable[[], bytes] | None = None):
+        """``flags``: returns one :func:`type_flags` byte per token, when the caller can
+        make them more cheaply than from the doc's tokens; called only if needed."""
         self.doc = doc
         self.sents = sents
         self.mentions = mentions
-        self.flags = flags if flags is not None else bytes([type_flags(t.lex) for t in doc])
+        self._flags = flags
         self._specific = [m for m in mentions if m.cls == "SUBSTANCE" and not m.generic]
         self._by_sent: dict[int, list[Mention]] = {}
         for m in mentions:
             self._by_sent.setdefault(m.sent, []).append(m)
+
+    @functools.cached_property
+    def flags(self) -> bytes:
+        if self._flags is not None:
+            return self._flags()
+        return bytes([type_flags(t.lex) for t in self.doc])
+
+    @functools.cached_property
+    def main(self) -> str | None:
+        """The document's main substance: the one named most often (the first of equals)."""
         counts = Counter(m.id for m in self._specific)
-        self.main = None
-        if counts:
-            top = max(counts.values())
-            self.main = next(m.id for m in self._specific if counts[m.id] == top)
+        if not counts:
+            return None
+        top = max(counts.values())
+        return next(m.id for m in self._specific if counts[m.id] == top)
 
     def _is_heading(self, sent: SentenceBounds) -> bool:
         """A short sentence that does not end in a full stop (spaces aside)."""
