@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-import operator
 from operator import itemgetter
 
 import numpy
@@ -109,7 +108,7 @@ class HealthClaims:
         self._id_of = {key: info[2] for key, info in self.lex_info.items()}
         # 2. rules
         self.matcher = RuleMatcher({r.id: r.patterns for r in self.rules.values()}, pack.groups, nlp.vocab)
-        # word type (ORTH) -> (sentence code byte, literal info): see _type_info
+        # word type (ORTH) -> what find() reads of it: see _type_info
         self._types: dict[int, tuple[int, int, tuple[int, bool] | None]] = {}
         self._generic_substances = frozenset(e.id for e in pack.entries("SUBSTANCE") if e.generic)
         # 3. context, 4. evidence
@@ -233,11 +232,6 @@ class HealthClaims:
         if only_if_possible and not self.matcher.possible(frozenset([cls_of[k] for k, _, _ in found])):
             return []
         ids = self._id_of
-        by_start = sorted(found, key=_start_end)
-        if by_start and all(map(operator.ge, map(_start_of, by_start[1:]), map(_end_of, by_start))):
-            # no two candidates overlap (the usual case): every one is taken
-            return [_new_tag(Tag, (cls_of[key], ids[key] if key != self.name_key
-                                   else self.product_names.condition(doc[s].text), s, e)) for key, s, e in by_start]
         # longest first, then by class priority, then leftmost, then in the matcher's order
         priority = self._priority_of
         raw = sorted([(s - e, priority[key], s, n, e, key) for n, (key, s, e) in enumerate(found)])
@@ -296,8 +290,9 @@ class HealthClaims:
         literals = Literals(list(words), words)
         by_sent: dict[int, list[Tag]] = {}
         starts = sents.starts
-        for t in tags:
-            by_sent.setdefault(bisect_right(starts, t.start) - 1, []).append(t)
+        tag_sents = [bisect_right(starts, t.start) - 1 for t in tags]
+        for t, k in zip(tags, tag_sents):
+            by_sent.setdefault(k, []).append(t)
         matches: list[tuple[str, int, int]] = []
         for k, here in by_sent.items():
             patterns = self.matcher.possible(frozenset([t.cls for t in here]))
@@ -315,10 +310,10 @@ class HealthClaims:
         hits = self.context.hits(doc)
         generic = self._generic_substances
         mentions = [
-            Mention(t.cls, t.id, t.start, t.end, t.cls == "SUBSTANCE" and t.id in generic, sents.index(t.start))
+            Mention(t.cls, t.id, t.start, t.end, t.cls == "SUBSTANCE" and t.id in generic, k)
             if t.cls != NAMED_PRODUCT else  # a product of unknown make-up, like "this supplement"
-            Mention("SUBSTANCE", "", t.start, t.end, True, sents.index(t.start))
-            for t in tags if t.cls in SUBJECT_CLASSES or t.cls == NAMED_PRODUCT
+            Mention("SUBSTANCE", "", t.start, t.end, True, k)
+            for t, k in zip(tags, tag_sents) if t.cls in SUBJECT_CLASSES or t.cls == NAMED_PRODUCT
         ]
         resolver = SubjectResolver(doc, sents, mentions, lambda: bytes(map(_second, infos)))
         findings: list[Finding] = []
@@ -444,15 +439,13 @@ def _tokenizer_state(tokenizer) -> tuple:
 
 
 _first, _second = itemgetter(0), itemgetter(1)
+_new_tag = tuple.__new__  # Tag(...) without NamedTuple's Python-level __new__
 
 
 def _match_order(item: tuple[tuple[str, int], int]) -> tuple[int, int, str]:
     """((rule id, end), start) -> (start, end, rule id)."""
     (rule_id, end), start = item
     return start, end, rule_id
-
-_start_end, _start_of, _end_of = itemgetter(1, 2), itemgetter(1), itemgetter(2)  # of (key, start, end)
-_new_tag = tuple.__new__  # Tag(...) without NamedTuple's Python-level __new__
 
 
 def _start(tag: Tag) -> int:

@@ -27,8 +27,6 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterator, NamedTuple
 
-import numpy
-from spacy.attrs import LIKE_NUM, LOWER
 from spacy.lang.en.lex_attrs import like_num
 from spacy.tokens import Doc
 
@@ -164,21 +162,10 @@ class RuleMatcher:
             found = self._possible[classes] = [p for p in self.patterns if p.possible(classes)]
         return found
 
-    @property
-    def literal_attrs(self) -> list[int]:
-        """The token attributes :meth:`literals_from` reads, in its order."""
-        return [self.literal_flag, LOWER, LIKE_NUM]
-
     def literal_tokens(self, doc: Doc) -> "Literals":
         """The tokens a pattern may name literally (its words, and numbers if used)."""
-        return self.literals_from(doc.to_array(self.literal_attrs))
-
-    @staticmethod
-    def literals_from(arr: numpy.ndarray) -> "Literals":
-        """:meth:`literal_tokens` from an array of :attr:`literal_attrs` columns."""
-        index = numpy.flatnonzero(arr[:, 0]).tolist()
-        rows = arr[index]
-        return Literals(index, dict(zip(index, zip(rows[:, 1].tolist(), rows[:, 2].astype(bool).tolist()))))
+        words = {t.i: info for t in doc if (info := self.literal_info(t.lex)) is not None}
+        return Literals(list(words), words)
 
     def literal_info(self, lexeme) -> tuple[int, bool] | None:
         """(LOWER hash, like a number) of a word type that a pattern may name literally, else None."""

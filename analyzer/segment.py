@@ -193,9 +193,7 @@ class Sentences:
         return self.starts[k], end
 
     def __getitem__(self, k: int) -> SentenceBounds:
-        starts = self.starts
-        end = starts[k + 1] if k + 1 < len(starts) else len(self.doc)
-        return _new_bounds(SentenceBounds, (starts[k], end, self.doc))
+        return _new_bounds(SentenceBounds, (*self.bounds(k), self.doc))
 
 
 _new_bounds = tuple.__new__  # SentenceBounds(...) without NamedTuple's Python-level __new__
