@@ -519,9 +519,22 @@ class Gate:
         self.name_runs = frozenset(n.encode("ascii") for n in names if n.isascii() and n.isalpha())
         self.names_elsewhere = any(not (n.isascii() and n.isalpha()) for n in names)
         others = sorted(w for w in words - ascii_words if w)
-        # A cheap necessary test first: each such word holds a character that is not an ASCII
-        # letter ("t2d", "e.coli", "nad+"); the text must hold that character and the next one
-        # of the word. Such pieces start with a digit or a mark, so the regex skips ahead in C.
+        # Cheap necessary tests first. (1) Every run of ASCII letters in such a word is a whole
+        # run of letters in the text wherever the word occurs (the regex below bounds the word
+        # by non-letters), so one run of each word ("coli" of "e.coli") is looked up with the
+        # text's runs; a word without letters ("125") must occur as it is.
+        keys: set[bytes] = set()
+        self.unkeyed: tuple[str, ...] = ()
+        for w in others:
+            letter_runs = re.findall("[a-zA-Z]+", w)
+            if letter_runs:
+                keys.add(max(letter_runs, key=lambda r: (-_word_cost(r), len(r))).encode("ascii"))
+            else:
+                self.unkeyed += (w,)
+        self.other_keys = frozenset(keys)
+        # (2) Each such word holds a character that is not an ASCII letter ("t2d", "e.coli",
+        # "nad+"); the text must hold that character and the next one of the word. Such
+        # pieces start with a digit or a mark, so the regex skips ahead in C.
         pieces = {_piece(w) for w in others}
         pieces = sorted(p for p in pieces if not any(p != q and p.startswith(q) for q in pieces))
         self.others_anywhere = re.compile("|".join(map(re.escape, pieces))) if pieces else None
@@ -553,9 +566,10 @@ class Gate:
                     if not any(others <= present for others in alternatives):
                         continue
                 return True, self.names_elsewhere or not self.name_runs.isdisjoint(runs)
-        # the bounded regex only where some other anchor occurs at all
-        if (self.others is not None and self.others_anywhere.search(lower) is not None
-                and self.others.search(lower) is not None):
+        # the bounded regex only where some other anchor may occur at all
+        if (self.others is not None
+                and (not self.other_keys.isdisjoint(runs) or any(w in lower for w in self.unkeyed))
+                and self.others_anywhere.search(lower) is not None and self.others.search(lower) is not None):
             return True, self.names_elsewhere or not self.name_runs.isdisjoint(runs)
         return False, False
 

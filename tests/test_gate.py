@@ -1,5 +1,6 @@
 """The anchor gate: texts that cannot hold a claim skip tokenizing; nothing it skips could have been found."""
 
+import random
 from pathlib import Path
 
 import spacy
@@ -104,6 +105,22 @@ def test_dotted_and_marked_anchors_pass_the_quick_character_test():
     gate = Gate(frozenset({"e.coli", "nad+", "naïve", "covid-19"}), {})
     assert gate("kills E.coli") and gate("more NAD+ daily") and gate("naïve cells") and gate("covid-19")
     assert not gate("e.colix") and not gate("nad") and not gate("naive") and not gate("covid 19")
+
+
+def test_quick_tests_never_reject_what_the_bounded_regex_finds():
+    # the run-of-letters and character tests in front of the regex are only shortcuts
+    gate = Gate(frozenset({"e.coli", "hsv-1", "t2d", "il-1β", "125", "nad+"}), {})
+    assert gate.unkeyed == ("125",) and {b"coli", b"hsv", b"il", b"nad"} <= gate.other_keys
+    rng = random.Random(5)
+    parts = ["e.coli", "hsv-1", "t2d", "il-1β", "125", "nad+", "E.", "COLI", "Hsv", "x", "1", "2", "-", " ", ".",
+             "é", "β", "don't", "2d", "t", "İ", "+", "12"]
+    passed = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 8)))
+        expected = gate.others.search(text.lower()) is not None  # no anchor is a plain run of letters
+        assert gate(text) == expected, text
+        passed += expected
+    assert 500 < passed < 4500
 
 
 def test_a_changed_tokenizer_turns_the_fast_path_off():
