@@ -510,7 +510,7 @@ class Gate:
             if any(str(piece.get(ORTH, piece.get("ORTH", ""))).lower() in anchors for piece in pieces):
                 words.add(string.lower())
         ascii_words = {w for w in words if w.isascii() and w.isalpha()}
-        self.runs = frozenset(w.encode("ascii") for w in ascii_words)
+        self.anchor_runs = frozenset(w.encode("ascii") for w in ascii_words)
         # an anchor with its terms' other words: it counts when all the words of one term occur
         # (an anchor without an entry, or with a term of one word, counts alone)
         self.requires = {w.encode("ascii"): [frozenset(o.encode("ascii") for o in others) for others in alternatives]
@@ -532,6 +532,8 @@ class Gate:
             else:
                 self.unkeyed += (w,)
         self.other_keys = frozenset(keys)
+        self.unkeyed_anywhere = re.compile("|".join(map(re.escape, self.unkeyed))) if self.unkeyed else None
+        self.runs = self.anchor_runs | self.other_keys  # looked up with the text's runs at once
         # (2) Each such word holds a character that is not an ASCII letter ("t2d", "e.coli",
         # "nad+"); the text must hold that character and the next one of the word. Such
         # pieces start with a digit or a mark, so the regex skips ahead in C.
@@ -555,10 +557,15 @@ class Gate:
         lower = text.lower()
         runs = lower.encode("utf-8").translate(_ASCII_LETTERS_ONLY).split()
         found = self.runs.intersection(runs)
+        other_key = False  # whether the run of letters of some other anchor occurs
         if found:
-            requires = self.requires
+            anchors, keys, requires = self.anchor_runs, self.other_keys, self.requires
             present = None
             for word in found:
+                if word in keys:
+                    other_key = True
+                if word not in anchors:
+                    continue
                 alternatives = requires.get(word)
                 if alternatives is not None:
                     if present is None:
@@ -568,7 +575,8 @@ class Gate:
                 return True, self.names_elsewhere or not self.name_runs.isdisjoint(runs)
         # the bounded regex only where some other anchor may occur at all
         if (self.others is not None
-                and (not self.other_keys.isdisjoint(runs) or any(w in lower for w in self.unkeyed))
+                and (other_key or (self.unkeyed_anywhere is not None
+                                   and self.unkeyed_anywhere.search(lower) is not None))
                 and self.others_anywhere.search(lower) is not None and self.others.search(lower) is not None):
             return True, self.names_elsewhere or not self.name_runs.isdisjoint(runs)
         return False, False
