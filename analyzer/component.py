@@ -301,7 +301,9 @@ class HealthClaims:
                 matches.extend(self.matcher(doc, start, end, here, literals, patterns))
         if not matches:
             return [], []
-        spans = doc.to_array([IDX, LENGTH]).tolist()  # character offset and length of every token
+        # character offset and length of every token (as two lists: tolist() of a 2-D array
+        # builds a view per row, which costs more than reading the doc)
+        spans = doc.to_array([IDX, LENGTH]).T.tolist()
         # keep the tightest match per (rule, end)
         best: dict[tuple[str, int], int] = {}
         for rule_id, s, e in matches:
@@ -387,8 +389,9 @@ class HealthClaims:
             dicts = self._evidence_for[key] = [self._evidence_dict(ev) for ev in self.evidence.lookup(*key)]
         evidence = [dict(d) for d in dicts]  # each finding owns its items
         # character offsets from token offsets
-        start, end = spans[s][0], sum(spans[e - 1])
-        sentence = text[spans[sent.start][0]:sum(spans[sent.end - 1])]
+        offsets, lengths = spans
+        start, end = offsets[s], offsets[e - 1] + lengths[e - 1]
+        sentence = text[offsets[sent.start]:offsets[sent.end - 1] + lengths[sent.end - 1]]
         finding = Finding(
             rule_id=rule.id,
             category=rule.category,
