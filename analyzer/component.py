@@ -281,7 +281,9 @@ class HealthClaims:
         # What the rest needs of each word type is looked up once per type (in Python:
         # cheaper than reading a dozen token attributes with Doc.to_array).
         types = self._types
-        orths = doc.to_array(ORTH).tolist()
+        # one read for the word types and (should a rule match) the character offset and
+        # length of every token; as three lists: tolist() of a 2-D array builds a view per row
+        orths, *spans = doc.to_array([ORTH, IDX, LENGTH]).T.tolist()
         infos = list(map(types.get, orths))
         if None in infos:  # word types not seen before
             infos = [info or self._type_info(orth) for info, orth in zip(infos, orths)]
@@ -301,9 +303,6 @@ class HealthClaims:
                 matches.extend(self.matcher(doc, start, end, here, literals, patterns))
         if not matches:
             return [], []
-        # character offset and length of every token (as two lists: tolist() of a 2-D array
-        # builds a view per row, which costs more than reading the doc)
-        spans = doc.to_array([IDX, LENGTH]).T.tolist()
         # keep the tightest match per (rule, end)
         best: dict[tuple[str, int], int] = {}
         for rule_id, s, e in matches:
