@@ -327,12 +327,17 @@ class HealthClaims:
             k = bisect_right(starts, s) - 1
             sent = sents[k]
             keep, substance = resolver.resolve(k, s, e, rule.allow_conventional_subject, rule.requires_subject)
+            if not keep and fresh:
+                continue  # suppressed, and not wanted
             here = by_sent[k]
-            own = frozenset([i for t in here if s <= t.start and t.end <= e for i in range(t.start, t.end)])
             local = local_hits.get(k)
             if local is None:
                 local = local_hits[k] = [h for h in hits if h.start >= sent.start and h.end <= sent.end]
-            cues, hedged = assess(local, sent, s, e, own)
+            if local:
+                own = frozenset([i for t in here if s <= t.start and t.end <= e for i in range(t.start, t.end)])
+                cues, hedged = assess(local, sent, s, e, own, reasons=not fresh)
+            else:
+                cues, hedged = [], False
             if not keep:
                 cues.insert(0, "subject:none-or-conventional")
             if cues and fresh:

@@ -82,13 +82,16 @@ def _in_scope(hit: Hit, sent: SentenceBounds, start: int, end: int, terminators:
 
 
 def assess(hits: list[Hit], sent: SentenceBounds, start: int, end: int,
-           own_words: frozenset[int] = frozenset()) -> tuple[list[str], bool]:
+           own_words: frozenset[int] = frozenset(), reasons: bool = True) -> tuple[list[str], bool]:
     """Return (suppressing cues, hedged) for a claim span [start, end) in a sentence.
 
     ``own_words`` are the token indices of the lexicon terms the claim is made
     of: a trigger touching them is part of the claim ("no side effects"), not
     its context. Other triggers inside the span count ("studies show it does
     not cure...").
+
+    With ``reasons=False`` the caller only asks whether the claim is suppressed:
+    the first suppressing cue ends the search, and is named by its category alone.
     """
     local = [h for h in hits if h.start >= sent.start and h.end <= sent.end]
     terminators = [h.start for h in local if h.trigger.category == "TERMINATE"]
@@ -111,8 +114,12 @@ def assess(hits: list[Hit], sent: SentenceBounds, start: int, end: int,
                 or (trig_dir == "forward" and hit.end < end)
                 or (trig_dir == "backward" and hit.start > start)
             ):
+                if not reasons:
+                    return [cat.lower()], hedged
                 cues.append(f"{cat.lower()}:{hit.trigger.id}:{sent.doc[hit.start:hit.end].text}")
             continue  # otherwise a claim's own words are not its context
         if _in_scope(hit, sent, start, end, terminators):
+            if not reasons:
+                return [cat.lower()], hedged
             cues.append(f"{cat.lower()}:{hit.trigger.id}:{sent.doc[hit.start:hit.end].text}")
     return cues, hedged

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from operator import methodcaller
 from typing import NamedTuple
 
 import numpy
@@ -99,12 +100,15 @@ def sentence_starts(doc: Doc, codes: bytes | None = None) -> list[int]:
         return []
     if codes is None:
         codes = token_codes(doc.to_array(sentence_attrs(doc.vocab)))
-    starts = [0, *(m.end() for m in _STARTS.finditer(codes))]
+    starts = [0, *map(_match_end, _STARTS.finditer(codes))]
     # "1. Mood Enhancement: One of the most..." - a list label, then its text
     labelled = [m.end() for m in _LABEL_COLON.finditer(codes) if _is_label(doc, m.start())]
     if labelled:
         starts = sorted(set(starts).union(labelled))
     return starts
+
+
+_match_end = methodcaller("end")
 
 
 def set_sentence_starts(doc: Doc) -> Doc:

@@ -60,6 +60,8 @@ class SubjectResolver:
         self._by_sent: dict[int, list[Mention]] = {}
         for m in mentions:
             self._by_sent.setdefault(m.sent, []).append(m)
+        # sentences that name a product or point back to one
+        self._with_subject = {m.sent for m in mentions if m.cls == "SUBSTANCE" or m.cls == "PRONOUN"}
 
     @functools.cached_property
     def flags(self) -> bytes:
@@ -100,7 +102,7 @@ class SubjectResolver:
         if nearest is not None and nearest.cls == "DRUG" and not allow_conventional:
             if not any(m.cls == "SUBSTANCE" and m.start >= start for m in here):
                 return False, None
-        if requires_subject and not any(m.cls in ("SUBSTANCE", "PRONOUN") for m in here):
+        if requires_subject and sent_index not in self._with_subject:
             sent = self.sents[sent_index]
             if not (self._opens_sentence(self.flags, sent, start) or self._is_heading(sent)):
                 return False, None
