@@ -80,6 +80,10 @@ EVERYDAY_WORDS = frozenset("""
 NAMED_PRODUCT = "NAMED_PRODUCT"
 # Property words ("anti-cancer") stand for the condition or effect they name.
 PROPERTY_CLASSES = {"DISEASE_PROP": "CONDITION", "EFFECT_PROP": "EFFECT"}
+# What a claim is about, by preference: a product name, a condition or effect, a property word, a drug.
+_TARGET_RANK = {NAMED_PRODUCT: 0, **{c: 1 for c in TARGET_CLASSES}, **{c: 2 for c in PROPERTY_CLASSES}, "DRUG": 3}
+# Lexicon classes a subject may be found among (a product name is a product of unknown make-up).
+_MENTION_CLASSES = frozenset([*SUBJECT_CLASSES, NAMED_PRODUCT])
 
 
 class HealthClaims:
@@ -221,7 +225,8 @@ class HealthClaims:
         """Lexicon entities, longest first, then by class priority; no overlaps.
 
         With ``only_if_possible``, return nothing when no rule pattern could match
-        the classes found (most documents: a cheap early exit).
+        the classes found (most documents: a cheap early exit), before or after
+        overlaps are resolved.
         """
         found = self.lexicon(doc)
         if named is None:  # tokens that are product names (find() has read them already)
@@ -244,6 +249,8 @@ class HealthClaims:
                 tags.append(_new_tag(Tag, (cls, ids[key] if cls != NAMED_PRODUCT
                                             else self.product_names.condition(doc[s].text), s, e)))
         tags.sort(key=_start)
+        if only_if_possible and len(tags) < len(found) and not self.matcher.possible(frozenset([t.cls for t in tags])):
+            return []  # the overlaps dropped a class that every possible pattern needs
         return tags
 
     def __call__(self, doc: Doc) -> Doc:
@@ -275,7 +282,7 @@ class HealthClaims:
                 return [], []
             named = numpy.nonzero(flags[:, 1])[0].tolist()
         tags = self.tag(doc, only_if_possible=True, named=named)
-        if not tags or not self.matcher.possible(frozenset([t.cls for t in tags])):
+        if not tags:
             return [], []
         # Read the rest only now that a rule could match.
         # What the rest needs of each word type is looked up once per type (in Python:
@@ -314,7 +321,7 @@ class HealthClaims:
             Mention(t.cls, t.id, t.start, t.end, t.cls == "SUBSTANCE" and t.id in generic, k)
             if t.cls != NAMED_PRODUCT else  # a product of unknown make-up, like "this supplement"
             Mention("SUBSTANCE", "", t.start, t.end, True, k)
-            for t, k in zip(tags, tag_sents) if t.cls in SUBJECT_CLASSES or t.cls == NAMED_PRODUCT
+            for t, k in zip(tags, tag_sents) if t.cls in _MENTION_CLASSES
         ]
         resolver = SubjectResolver(doc, sents, mentions, lambda: bytes(map(_second, infos)))
         findings: list[Finding] = []
@@ -349,17 +356,24 @@ class HealthClaims:
 
     def _target(self, tags: list[Tag], s: int, e: int) -> tuple[str | None, str | None]:
         """The condition or effect a claim is about: the last one in its span."""
-        inside = [t for t in tags if s <= t.start and t.end <= e]
-        named = [t for t in inside if t.cls == NAMED_PRODUCT]
-        if named:
-            return "CONDITION", named[-1].id
-        for classes in (TARGET_CLASSES, PROPERTY_CLASSES, ("DRUG",)):
-            found = [t for t in inside if t.cls in classes]
-            if found:
-                t = found[-1]
-                if t.cls in PROPERTY_CLASSES:
-                    return PROPERTY_CLASSES[t.cls], self.pack.lexicon[(t.cls, t.id)].refers_to
-                return t.cls, t.id
+        # the last of each kind, in one pass; a product name first, then a condition or effect,
+        # then a property word, then a drug
+        last: list[Tag | None] = [None, None, None, None]
+        rank = _TARGET_RANK
+        for t in tags:
+            if s <= t.start and t.end <= e:
+                k = rank.get(t.cls)
+                if k is not None:
+                    last[k] = t
+        named, target, prop, drug = last
+        if named is not None:
+            return "CONDITION", named.id
+        if target is not None:
+            return target.cls, target.id
+        if prop is not None:
+            return PROPERTY_CLASSES[prop.cls], self.pack.lexicon[(prop.cls, prop.id)].refers_to
+        if drug is not None:
+            return drug.cls, drug.id
         return None, None
 
     def _type_info(self, orth: int) -> tuple[int, int, tuple[int, bool] | None]:

@@ -56,12 +56,19 @@ class SubjectResolver:
         self.sents = sents
         self.mentions = mentions
         self._flags = flags
-        self._specific = [m for m in mentions if m.cls == "SUBSTANCE" and not m.generic]
         self._by_sent: dict[int, list[Mention]] = {}
         for m in mentions:
             self._by_sent.setdefault(m.sent, []).append(m)
-        # sentences that name a product or point back to one
-        self._with_subject = {m.sent for m in mentions if m.cls == "SUBSTANCE" or m.cls == "PRONOUN"}
+
+    @functools.cached_property
+    def _specific(self) -> list[Mention]:
+        """Mentions of a named substance."""
+        return [m for m in self.mentions if m.cls == "SUBSTANCE" and not m.generic]
+
+    @functools.cached_property
+    def _with_subject(self) -> set[int]:
+        """Sentences that name a product or point back to one."""
+        return {m.sent for m in self.mentions if m.cls == "SUBSTANCE" or m.cls == "PRONOUN"}
 
     @functools.cached_property
     def flags(self) -> bytes:
