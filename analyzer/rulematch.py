@@ -221,8 +221,9 @@ def compile_patterns(patterns: list[CompiledPattern]):
     output list, and appends (rule id, start, end) for every way each pattern
     matches, exactly as :func:`reference_matches` finds them (in another order).
     The items are walked once: patterns that open with the same element share
-    the test of that first element. An optional word after the first element
-    becomes two variants, with and without it; the gaps around a dropped word add up.
+    the test of that first element, and steps that follow the same prefix with the
+    same gap share one walk. An optional word after the first element becomes two
+    variants, with and without it; the gaps around a dropped word add up.
     """
     consts: dict[str, object] = {}
 
@@ -245,40 +246,67 @@ def compile_patterns(patterns: list[CompiledPattern]):
             return f"N[{i}]"
         return "False"
 
-    # patterns grouped by their first element (a pattern cannot open with a gap: it never matches)
-    by_first: dict[Element, list[CompiledPattern]] = {}
+    # The variants as a trie: patterns that open with the same element share its test, and
+    # steps with the same gap after the same prefix share one walk over the items.
+    # (A pattern cannot open with a gap: it never matches.)
+    root: dict[Element, _Node] = {}
     for pattern in patterns:
         if pattern.elements and pattern.elements[0].kind != "gap":
-            by_first.setdefault(pattern.elements[0], []).append(pattern)
+            first = root.setdefault(pattern.elements[0], _Node())
+            for variant in _variants(pattern.elements[1:]):
+                node = first
+                for step in variant:
+                    node = node.kids.setdefault(step, _Node())
+                node.rules.append(pattern.rule_id)
     lines = ["def match(S, E, C, I, L, N, n, out):"]
-    if not by_first:
+
+    def emit(node: _Node, prev: str, k: int, depth: int) -> None:
+        pad = "    " * depth
+        for rule_id in node.rules:
+            lines.append(f"{pad}out.append(({const(rule_id)}, S[i0], E[{prev}]))")
+        by_gap: dict[tuple[int, int], list[tuple[Element, _Node]]] = {}
+        for (el, low, high), kid in node.kids.items():
+            by_gap.setdefault((low, high), []).append((el, kid))
+        cur = f"i{k}"
+        for (low, high), kids in by_gap.items():
+            if low == high == 0:  # directly after the previous element: at most one candidate
+                lines.append(f"{pad}{cur} = {prev} + 1")
+                lines.append(f"{pad}if {cur} < n and S[{cur}] == E[{prev}]:")
+            else:
+                # items are sorted and never overlap, so S[cur] >= E[prev] holds already
+                lines.append(f"{pad}hi{k} = E[{prev}] + {high}")
+                lines.append(f"{pad}for {cur} in range({prev} + 1, n):")
+                lines.append(f"{pad}    if S[{cur}] > hi{k}:")
+                lines.append(f"{pad}        break")
+                if low:
+                    lines.append(f"{pad}    if S[{cur}] < E[{prev}] + {low}:")
+                    lines.append(f"{pad}        continue")
+            for el, kid in kids:
+                lines.append(f"{pad}    if {test(el, cur)}:")
+                emit(kid, cur, k + 1, depth + 2)
+
+    if not root:
         lines.append("    return")
     else:
         lines.append("    for i0 in range(n):")
         lines.append("        c0 = C[i0]")
-    for first, group in by_first.items():
+    for first, node in root.items():
         lines.append(f"        if {test(first, 'i0', 'c0')}:")
-        for pattern in group:
-            rule = const(pattern.rule_id)
-            for variant in _variants(pattern.elements[1:]):
-                depth, prev = 3, "i0"
-                for k, (el, low, high) in enumerate(variant, start=1):
-                    pad, cur = "    " * depth, f"i{k}"
-                    if low == high == 0:  # directly after the previous element: at most one candidate
-                        lines.append(f"{pad}{cur} = {prev} + 1")
-                        lines.append(f"{pad}if {cur} < n and S[{cur}] == E[{prev}] and {test(el, cur)}:")
-                    else:
-                        lines.append(f"{pad}lo{k}, hi{k} = E[{prev}] + {low}, E[{prev}] + {high}")
-                        lines.append(f"{pad}for {cur} in range({prev} + 1, n):")
-                        lines.append(f"{pad}    if S[{cur}] > hi{k}:")
-                        lines.append(f"{pad}        break")
-                        lines.append(f"{pad}    if S[{cur}] >= lo{k} and {test(el, cur)}:")
-                    depth += 1 if low == high == 0 else 2
-                    prev = cur
-                lines.append(f"{'    ' * depth}out.append(({rule}, S[i0], E[{prev}]))")
+        emit(node, "i0", 1, 3)
     namespace = dict(consts)
     exec("\n".join(lines), namespace)  # noqa: S102 - code built above from the patterns' own data
     return namespace["match"]
+
+
+class _Node:
+    """A step of :func:`compile_patterns`' trie: the rules that match when it is reached,
+    and the steps ((element, gap min, gap max) -> node) that may follow."""
+
+    __slots__ = ("rules", "kids")
+
+    def __init__(self):
+        self.rules: list[str] = []
+        self.kids: dict[tuple[Element, int, int], _Node] = {}
 
 
 def _variants(elements: tuple[Element, ...]) -> list[list[tuple[Element, int, int]]]:
