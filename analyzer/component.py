@@ -121,6 +121,7 @@ class HealthClaims:
         self.names = {(c, i): e.name for (c, i), e in pack.lexicon.items()}
         self._evidence_dicts: dict[str, dict] = {}
         self._evidence_for: dict[tuple, list[dict]] = {}  # (substance, target, category) -> items
+        self._finding_fields: dict[tuple, tuple] = {}  # (rule, substance, target) -> see _fields
         # product names that claim a condition away ("AnxiFree"): one token, tested once per word type
         self.product_names = ProductNames(pack)
         self.name_flag = nlp.vocab.add_flag(lambda text: self.product_names.condition(text) is not None)
@@ -329,6 +330,7 @@ class HealthClaims:
         if text is None:
             text = doc.text  # Doc.text walks every token: read it once, and only when a rule matched
         local_hits: dict[int, list] = {}  # sentence -> the context hits inside it
+        sentences: dict[int, str] = {}  # sentence -> its text, as findings report it
         for (rule_id, e), s in sorted(best.items(), key=_match_order):
             rule = self.rules[rule_id]
             k = bisect_right(starts, s) - 1
@@ -349,7 +351,12 @@ class HealthClaims:
                 cues.insert(0, "subject:none-or-conventional")
             if cues and fresh:
                 continue  # suppressed, and not wanted
-            finding = self._finding(text, spans, rule, sent, s, e, substance, self._target(here, s, e), hedged)
+            sentence = sentences.get(k)
+            if sentence is None:
+                offsets, lengths = spans
+                sentence = sentences[k] = " ".join(
+                    text[offsets[sent.start]:offsets[sent.end - 1] + lengths[sent.end - 1]].split())
+            finding = self._finding(text, spans, rule, sentence, s, e, substance, self._target(here, s, e), hedged)
             finding.suppressed_by.extend(cues)
             (suppressed if cues else findings).append(finding)
         return _dedupe(findings), suppressed
@@ -390,8 +397,26 @@ class HealthClaims:
             found = self._evidence_dicts[entry.id] = entry.to_dict()
         return found
 
-    def _finding(self, text: str, spans: list[list[int]], rule: Rule, sent: SentenceBounds, s: int, e: int, substance: str | None,
-                 target: tuple[str | None, str | None], hedged: bool) -> Finding:
+    def _finding(self, text: str, spans: list[list[int]], rule: Rule, sentence: str, s: int, e: int,
+                 substance: str | None, target: tuple[str | None, str | None], hedged: bool) -> Finding:
+        """A finding for tokens [s, e); ``spans`` are the doc's token offsets and lengths, ``sentence``
+        the text of its sentence with runs of whitespace made single spaces."""
+        key = (rule.id, substance, target)
+        fields = self._finding_fields.get(key)
+        if fields is None:
+            fields = self._finding_fields[key] = self._fields(rule, substance, target)
+        category, severity, sub_name, sub_id, target_name, target_id, dicts = fields
+        offsets, lengths = spans
+        start, end = offsets[s], offsets[e - 1] + lengths[e - 1]
+        # each finding owns its basis and evidence items
+        finding = Finding(rule.id, category, severity, hedged, text[start:end], sentence, start, end, sub_name,
+                          sub_id, target_name, target_id, rule.message, dict(rule.basis), rule.fix,
+                          [dict(d) for d in dicts])
+        finding.tokens = (s, e)  # not a field: not reported, used for doc.spans
+        return finding
+
+    def _fields(self, rule: Rule, substance: str | None, target: tuple[str | None, str | None]) -> tuple:
+        """What a finding of ``rule`` about ``substance`` and ``target`` reports, apart from where it is."""
         severity = rule.severity
         target_cls, target_id = target
         if target_cls == "EFFECT":
@@ -405,31 +430,8 @@ class HealthClaims:
         dicts = self._evidence_for.get(key)
         if dicts is None:
             dicts = self._evidence_for[key] = [self._evidence_dict(ev) for ev in self.evidence.lookup(*key)]
-        evidence = [dict(d) for d in dicts]  # each finding owns its items
-        # character offsets from token offsets
-        offsets, lengths = spans
-        start, end = offsets[s], offsets[e - 1] + lengths[e - 1]
-        sentence = text[offsets[sent.start]:offsets[sent.end - 1] + lengths[sent.end - 1]]
-        finding = Finding(
-            rule_id=rule.id,
-            category=rule.category,
-            severity=severity,
-            hedged=hedged,
-            text=text[start:end],
-            sentence=" ".join(sentence.split()),
-            start=start,
-            end=end,
-            substance=sub_entry.name if sub_entry else None,
-            substance_id=substance if sub_entry else None,
-            target=self.names.get((target_cls, target_id)) if target_id else None,
-            target_id=target_id,
-            message=rule.message,
-            basis=dict(rule.basis),
-            fix=rule.fix,
-            evidence=evidence,
-        )
-        finding.tokens = (s, e)  # not a field: not reported, used for doc.spans
-        return finding
+        return (rule.category, severity, sub_entry.name if sub_entry else None, substance if sub_entry else None,
+                self.names.get((target_cls, target_id)) if target_id else None, target_id, dicts)
 
 
 def _rarity(token) -> tuple:
@@ -629,6 +631,8 @@ def _trie(words: list[str]) -> str:
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per category and overlapping text: the most severe, then the tightest span."""
+    if len(findings) < 2:
+        return findings
     ordered = sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.end - f.start, f.start, f.rule_id))
     kept: list[Finding] = []
     for f in ordered:
