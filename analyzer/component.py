@@ -244,10 +244,13 @@ class HealthClaims:
         taken = bytearray(len(doc))
         tags: list[Tag] = []
         for _, _, s, _, e, key in raw:
-            if not any(taken[s:e]):
-                taken[s:e] = b"\x01" * (e - s)
+            if taken.find(1, s, e) < 0:  # none of its tokens taken yet
+                if e - s == 1:
+                    taken[s] = 1
+                else:
+                    taken[s:e] = b"\x01" * (e - s)
                 cls = cls_of[key]
-                tags.append(_new_tag(Tag, (cls, ids[key] if cls != NAMED_PRODUCT
+                tags.append(_new_tuple(Tag, (cls, ids[key] if cls != NAMED_PRODUCT
                                             else self.product_names.condition(doc[s].text), s, e)))
         tags.sort(key=_start)
         if only_if_possible and len(tags) < len(found) and not self.matcher.possible(frozenset([t.cls for t in tags])):
@@ -318,10 +321,10 @@ class HealthClaims:
                 best[(rule_id, e)] = s
         hits = self.context.hits(doc)
         generic = self._generic_substances
-        mentions = [
-            Mention(t.cls, t.id, t.start, t.end, t.cls == "SUBSTANCE" and t.id in generic, k)
+        mentions = [  # (tuple.__new__: Mention(...) without NamedTuple's Python-level __new__)
+            _new_tuple(Mention, (t.cls, t.id, t.start, t.end, t.cls == "SUBSTANCE" and t.id in generic, k))
             if t.cls != NAMED_PRODUCT else  # a product of unknown make-up, like "this supplement"
-            Mention("SUBSTANCE", "", t.start, t.end, True, k)
+            _new_tuple(Mention, ("SUBSTANCE", "", t.start, t.end, True, k))
             for t, k in zip(tags, tag_sents) if t.cls in _MENTION_CLASSES
         ]
         resolver = SubjectResolver(doc, sents, mentions, lambda: bytes(map(_second, infos)))
@@ -462,17 +465,14 @@ def _tokenizer_state(tokenizer) -> tuple:
 
 
 _first, _second = itemgetter(0), itemgetter(1)
-_new_tag = tuple.__new__  # Tag(...) without NamedTuple's Python-level __new__
+_start = itemgetter(2)  # of a Tag (class, id, start, end)
+_new_tuple = tuple.__new__  # Tag(...), Mention(...) without NamedTuple's Python-level __new__
 
 
 def _match_order(item: tuple[tuple[str, int], int]) -> tuple[int, int, str]:
     """((rule id, end), start) -> (start, end, rule id)."""
     (rule_id, end), start = item
     return start, end, rule_id
-
-
-def _start(tag: Tag) -> int:
-    return tag.start
 
 
 def _word_cost(word: str) -> float:
