@@ -57,18 +57,16 @@ class SubjectResolver:
         self.mentions = mentions
         self._flags = flags
         self._by_sent: dict[int, list[Mention]] = {}
+        self._with_subject: set[int] = set()  # sentences that name a product or point back to one
         for m in mentions:
             self._by_sent.setdefault(m.sent, []).append(m)
+            if m.cls == "SUBSTANCE" or m.cls == "PRONOUN":
+                self._with_subject.add(m.sent)
 
     @functools.cached_property
     def _specific(self) -> list[Mention]:
         """Mentions of a named substance."""
         return [m for m in self.mentions if m.cls == "SUBSTANCE" and not m.generic]
-
-    @functools.cached_property
-    def _with_subject(self) -> set[int]:
-        """Sentences that name a product or point back to one."""
-        return {m.sent for m in self.mentions if m.cls == "SUBSTANCE" or m.cls == "PRONOUN"}
 
     @functools.cached_property
     def flags(self) -> bytes:
