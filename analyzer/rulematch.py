@@ -188,15 +188,14 @@ class RuleMatcher:
         _, match, words, numbers = found
         known = literals.words
         # a one-token entity may also be a literal ("help" is a TREAT word)
-        rows = [(t.start, t.end, t.cls, t.id, known.get(t.start, _NO_WORD)[0] if t.end - t.start == 1 else 0, False)
-                for t in tags]
+        rows = [(s, e, cls, id_, known.get(s, _NO_WORD)[0] if e - s == 1 else 0, False) for cls, id_, s, e in tags]
         index = literals.index
         lits = index[bisect.bisect_left(index, start):bisect.bisect_left(index, end)]
         if lits:
             # only the literal tokens that these patterns name
             lits = [i for i in lits if known[i][0] in words or (numbers and known[i][1])]
         if lits:
-            covered = {i for t in tags for i in range(t.start, t.end)}
+            covered = {i for _, _, s, e in tags for i in range(s, e)}
             rows.extend([(i, i + 1, None, None, *known[i]) for i in lits if i not in covered])
             rows.sort()  # starts are distinct: entities never overlap, literals are outside them
         out: list[tuple[str, int, int]] = []
