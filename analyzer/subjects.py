@@ -102,8 +102,13 @@ class SubjectResolver:
                 requires_subject: bool) -> tuple[bool, str | None]:
         """Return (keep, substance id) for a claim [start, end) in sentence ``sent_index``."""
         here = self._by_sent.get(sent_index, ())
-        before = [m for m in here if m.end <= start]
-        nearest = before[-1] if before else None
+        # the nearest mention before the claim, and the nearest named substance before it
+        nearest = spec = None
+        for m in here:
+            if m.end <= start:
+                nearest = m
+                if m.cls == "SUBSTANCE" and not m.generic:
+                    spec = m
         if nearest is not None and nearest.cls == "DRUG" and not allow_conventional:
             if not any(m.cls == "SUBSTANCE" and m.start >= start for m in here):
                 return False, None
@@ -111,15 +116,14 @@ class SubjectResolver:
             sent = self.sents[sent_index]
             if not (self._opens_sentence(self.flags, sent, start) or self._is_heading(sent)):
                 return False, None
-        spec_before = [m for m in before if m.cls == "SUBSTANCE" and not m.generic]
-        if spec_before and (nearest is spec_before[-1] or nearest.cls == "DRUG"):
-            return True, spec_before[-1].id
+        if spec is not None and (nearest is spec or nearest.cls == "DRUG"):
+            return True, spec.id
         if nearest is None:
-            inside_after = [m for m in here if m.cls == "SUBSTANCE" and not m.generic and m.start >= start]
-            if inside_after:
-                return True, inside_after[0].id
-        if spec_before:
-            return True, spec_before[-1].id
+            for m in here:
+                if m.cls == "SUBSTANCE" and not m.generic and m.start >= start:
+                    return True, m.id
+        if spec is not None:
+            return True, spec.id
         return True, self._resolve_back(sent_index)
 
     @staticmethod
