@@ -237,25 +237,48 @@ class HealthClaims:
         cls_of = self._cls_of
         if only_if_possible and not self.matcher.possible(frozenset([cls_of[k] for k, _, _ in found])):
             return []
+        if named:
+            found.sort(key=_span)  # the matcher's own matches come sorted by start, then end
+        # Overlaps are resolved within each run of overlapping matches (most matches are alone):
+        # longest first, then by class priority, then leftmost, then in the matcher's order.
         ids = self._id_of
-        # longest first, then by class priority, then leftmost, then in the matcher's order
-        priority = self._priority_of
-        raw = sorted([(s - e, priority[key], s, n, e, key) for n, (key, s, e) in enumerate(found)])
-        taken = bytearray(len(doc))
         tags: list[Tag] = []
-        for _, _, s, _, e, key in raw:
-            if taken.find(1, s, e) < 0:  # none of its tokens taken yet
-                if e - s == 1:
-                    taken[s] = 1
-                else:
-                    taken[s:e] = b"\x01" * (e - s)
+        i, n = 0, len(found)
+        while i < n:
+            key, s, e = found[i]
+            j = i + 1
+            while j < n and found[j][1] < e:
+                if found[j][2] > e:
+                    e = found[j][2]
+                j += 1
+            if j == i + 1:
                 cls = cls_of[key]
-                tags.append(_new_tuple(Tag, (cls, ids[key] if cls != NAMED_PRODUCT
-                                            else self.product_names.condition(doc[s].text), s, e)))
-        tags.sort(key=_start)
+                tags.append(_new_tuple(Tag, (cls, ids[key], s, e)) if cls != NAMED_PRODUCT
+                            else self._new_tag(key, s, e, doc))
+            else:
+                tags.extend(self._resolve_overlaps(found[i:j], s, e, doc))
+            i = j
         if only_if_possible and len(tags) < len(found) and not self.matcher.possible(frozenset([t.cls for t in tags])):
             return []  # the overlaps dropped a class that every possible pattern needs
         return tags
+
+    def _new_tag(self, key: int, s: int, e: int, doc: Doc) -> Tag:
+        cls = self._cls_of[key]
+        return _new_tuple(Tag, (cls, self._id_of[key] if cls != NAMED_PRODUCT
+                                else self.product_names.condition(doc[s].text), s, e))
+
+    def _resolve_overlaps(self, run: list[tuple[int, int, int]], first: int, end: int, doc: Doc) -> list[Tag]:
+        """The matches of a run of overlapping ones (tokens [first, end)) that tag() keeps, by start."""
+        priority = self._priority_of
+        ranked = sorted([(s - e, priority[key], s, n, e, key) for n, (key, s, e) in enumerate(run)])
+        taken = bytearray(end - first)
+        kept: list[Tag] = []
+        for _, _, s, _, e, key in ranked:
+            if taken.find(1, s - first, e - first) < 0:  # none of its tokens taken yet
+                taken[s - first:e - first] = b"\x01" * (e - s)
+                kept.append(self._new_tag(key, s, e, doc))
+        kept.sort(key=_start)
+        return kept
 
     def __call__(self, doc: Doc) -> Doc:
         findings, suppressed = self.find(doc)
@@ -466,6 +489,7 @@ def _tokenizer_state(tokenizer) -> tuple:
 
 _first, _second = itemgetter(0), itemgetter(1)
 _start = itemgetter(2)  # of a Tag (class, id, start, end)
+_span = itemgetter(1, 2)  # of a match (key, start, end)
 _new_tuple = tuple.__new__  # Tag(...), Mention(...) without NamedTuple's Python-level __new__
 
 

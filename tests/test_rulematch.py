@@ -97,3 +97,36 @@ def replace_ids(el, vocab):
     from dataclasses import replace
 
     return replace(el, word_ids=frozenset(vocab.strings.add(w) for w in el.words)) if el.words else el
+
+
+def test_tagging_resolves_overlaps_as_one_greedy_pass_over_the_document():
+    """tag() works run by run of overlapping matches; the result must be the plain rule applied to
+    the whole document: longest first, then class priority, then leftmost, then matcher order."""
+    import random
+
+    from analyzer.patterns import cached_pack
+    from analyzer.pipeline import get_pipeline
+
+    nlp = get_pipeline()
+    component = nlp.get_pipe("health_claims")
+    pack = cached_pack()
+    terms = sorted({t for (cls, _), e in pack.lexicon.items() if cls in ("CONDITION", "EFFECT", "SUBSTANCE")
+                    for t in e.terms})
+    rng = random.Random(3)
+    overlapping = 0
+    for _ in range(400):
+        words = [w for _ in range(rng.randint(2, 8)) for w in rng.choice(terms).split()]
+        # drop and swap words so that terms run into one another
+        words = [w for w in words if rng.random() > 0.15]
+        doc = nlp.make_doc(" ".join(words))
+        found = component.lexicon(doc)
+        ranked = sorted((s - e, component._priority_of[key], s, n, e, key) for n, (key, s, e) in enumerate(found))
+        taken: set[int] = set()
+        expected = []
+        for _, _, s, _, e, key in ranked:
+            if not taken.intersection(range(s, e)):
+                taken.update(range(s, e))
+                expected.append((component._cls_of[key], component._id_of[key], s, e))
+        overlapping += len(expected) < len(found)
+        assert [tuple(t) for t in component.tag(doc, named=[])] == sorted(expected, key=lambda t: t[2]), doc.text
+    assert overlapping > 50  # the random texts do hold overlapping matches
