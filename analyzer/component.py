@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import compress, count
 from operator import itemgetter
 
 import numpy
@@ -235,7 +236,7 @@ class HealthClaims:
         if named:
             found = [*found, *[(self.name_key, i, i + 1) for i in named]]
         cls_of = self._cls_of
-        if only_if_possible and not self.matcher.possible(frozenset([cls_of[k] for k, _, _ in found])):
+        if only_if_possible and not self.matcher.possible(frozenset(map(cls_of.__getitem__, map(_first, found)))):
             return []
         if named:
             found.sort(key=_span)  # the matcher's own matches come sorted by start, then end
@@ -258,7 +259,7 @@ class HealthClaims:
             else:
                 tags.extend(self._resolve_overlaps(found[i:j], s, e, doc))
             i = j
-        if only_if_possible and len(tags) < len(found) and not self.matcher.possible(frozenset([t.cls for t in tags])):
+        if only_if_possible and len(tags) < len(found) and not self.matcher.possible(frozenset(map(_first, tags))):
             return []  # the overlaps dropped a class that every possible pattern needs
         return tags
 
@@ -322,7 +323,7 @@ class HealthClaims:
         if None in infos:  # word types not seen before
             infos = [info or self._type_info(orth) for info, orth in zip(infos, orths)]
         sents = Sentences(doc, bytes(map(_first, infos)), annotated=False if fresh else None)
-        words = {i: info[2] for i, info in enumerate(infos) if info[2] is not None}
+        words = {i: infos[i][2] for i in compress(count(), map(_third, infos))}  # (info[2] is None or a pair)
         literals = Literals(list(words), words)
         by_sent: dict[int, list[Tag]] = {}
         starts = sents.starts
@@ -331,7 +332,7 @@ class HealthClaims:
             by_sent.setdefault(k, []).append(t)
         matches: list[tuple[str, int, int]] = []
         for k, here in by_sent.items():
-            patterns = self.matcher.possible(frozenset([t.cls for t in here]))
+            patterns = self.matcher.possible(frozenset(map(_first, here)))  # their classes
             if patterns:
                 start, end = sents.bounds(k)
                 matches.extend(self.matcher(doc, start, end, here, literals, patterns))
@@ -487,7 +488,7 @@ def _tokenizer_state(tokenizer) -> tuple:
               ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")))
 
 
-_first, _second = itemgetter(0), itemgetter(1)
+_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
 _start = itemgetter(2)  # of a Tag (class, id, start, end)
 _span = itemgetter(1, 2)  # of a match (key, start, end)
 _new_tuple = tuple.__new__  # Tag(...), Mention(...) without NamedTuple's Python-level __new__
