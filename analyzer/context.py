@@ -103,7 +103,7 @@ def assess(hits: list[Hit], sent: SentenceBounds, start: int, end: int,
             continue
         inside = hit.start >= start and hit.end <= end
         if cat == "HEDGE":
-            if inside or _in_scope(hit, sent, start, end, terminators):
+            if not hedged and (inside or _in_scope(hit, sent, start, end, terminators)):
                 hedged = True
             continue
         if cat not in SUPPRESSING:
