@@ -6,8 +6,10 @@ process, in the same run; the figure that matters is the ratio (analyzer words/s
 tokenizer words/s), whose target is 0.5 or more. "Full analyzer" is what
 `healthclaims scan` and `analyze()` run (texts without an anchor word skip
 tokenizing); the same component inside a plain spaCy pipeline is timed too,
-and both must report the same findings. Also times the start-up of
-`healthclaims scan` on a one-line file.
+and both must report the same findings. Each consumes its output as a stream:
+the tokenizer's docs are dropped once made, as the analyzer drops its own (a
+list of every doc would time memory and garbage collection, not tokenizing).
+Also times the start-up of `healthclaims scan` on a one-line file.
 
     python benchmarks/throughput.py [--docs 10000] [--repeat 5] [--health-share 0.2]
 """
