@@ -242,7 +242,7 @@ class HealthClaims:
             found.sort(key=_span)  # the matcher's own matches come sorted by start, then end
         # Overlaps are resolved within each run of overlapping matches (most matches are alone):
         # longest first, then by class priority, then leftmost, then in the matcher's order.
-        ids = self._id_of
+        ids, priority = self._id_of, self._priority_of
         tags: list[Tag] = []
         i, n = 0, len(found)
         while i < n:
@@ -256,6 +256,13 @@ class HealthClaims:
                 cls = cls_of[key]
                 tags.append(_new_tuple(Tag, (cls, ids[key], s, e)) if cls != NAMED_PRODUCT
                             else self._new_tag(key, s, e, doc))
+            elif j == i + 2:  # two overlapping matches (the commonest run): one of them is kept
+                key, s, e = found[i]
+                key2, s2, e2 = found[i + 1]
+                # the second wins only by length or class priority: it starts no earlier, comes later
+                if (s2 - e2, priority[key2]) < (s - e, priority[key]):
+                    key, s, e = key2, s2, e2
+                tags.append(self._new_tag(key, s, e, doc))
             else:
                 tags.extend(self._resolve_overlaps(found[i:j], s, e, doc))
             i = j
