@@ -363,19 +363,20 @@ class HealthClaims:
         suppressed: list[Finding] = []
         if text is None:
             text = doc.text  # Doc.text walks every token: read it once, and only when a rule matched
-        local_hits: dict[int, list] = {}  # sentence -> the context hits inside it
+        in_sent: dict[int, tuple] = {}  # sentence -> its bounds and the context hits inside it
         sentences: dict[int, str] = {}  # sentence -> its text, as findings report it
         for (rule_id, e), s in sorted(best.items(), key=_match_order):
             rule = self.rules[rule_id]
             k = bisect_right(starts, s) - 1
-            sent = sents[k]
             keep, substance = resolver.resolve(k, s, e, rule.allow_conventional_subject, rule.requires_subject)
             if not keep and fresh:
                 continue  # suppressed, and not wanted
             here = by_sent[k]
-            local = local_hits.get(k)
-            if local is None:
-                local = local_hits[k] = [h for h in hits if h.start >= sent.start and h.end <= sent.end]
+            found_in = in_sent.get(k)
+            if found_in is None:
+                sent = sents[k]
+                found_in = in_sent[k] = (sent, [h for h in hits if h.start >= sent.start and h.end <= sent.end])
+            sent, local = found_in
             if local:
                 own = frozenset([i for t in here if s <= t.start and t.end <= e for i in range(t.start, t.end)])
                 cues, hedged = assess(local, sent, s, e, own, reasons=not fresh)
@@ -445,7 +446,7 @@ class HealthClaims:
         # each finding owns its basis and evidence items
         finding = Finding(rule.id, category, severity, hedged, text[start:end], sentence, start, end, sub_name,
                           sub_id, target_name, target_id, rule.message, dict(rule.basis), rule.fix,
-                          [dict(d) for d in dicts])
+                          list(map(dict, dicts)))
         finding.tokens = (s, e)  # not a field: not reported, used for doc.spans
         return finding
 
