@@ -102,6 +102,8 @@ def sentence_starts(doc: Doc, codes: bytes | None = None) -> list[int]:
         codes = token_codes(doc.to_array(sentence_attrs(doc.vocab)))
     starts = [0, *map(_match_end, _STARTS.finditer(codes))]
     # "1. Mood Enhancement: One of the most..." - a list label, then its text
+    if _LABEL_COLON.search(codes) is None:  # most texts: no colon before a word that may open a sentence
+        return starts
     labelled = [m.end() for m in _LABEL_COLON.finditer(codes) if _is_label(doc, m.start())]
     if labelled:
         starts = sorted(set(starts).union(labelled))
