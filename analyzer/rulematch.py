@@ -289,9 +289,15 @@ def compile_patterns(patterns: list[CompiledPattern]):
     else:
         lines.append("    for i0 in range(n):")
         lines.append("        c0 = C[i0]")
-    for first, node in root.items():
-        lines.append(f"        if {test(first, 'i0', 'c0')}:")
-        emit(node, "i0", 1, 3)
+    # an entity test only for entities (a literal token has no class), a word test only for
+    # items with a word (a literal token, or a one-token entity that is also one)
+    for kind, guard in (("ent", "c0 is not None"), ("word", "L[i0]"), ("num", "N[i0]")):
+        firsts = [(first, node) for first, node in root.items() if first.kind == kind]
+        if firsts:
+            lines.append(f"        if {guard}:")
+            for first, node in firsts:
+                lines.append(f"            if {test(first, 'i0', 'c0')}:")
+                emit(node, "i0", 1, 4)
     namespace = dict(consts)
     exec("\n".join(lines), namespace)  # noqa: S102 - code built above from the patterns' own data
     return namespace["match"]
