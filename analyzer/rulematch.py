@@ -187,24 +187,39 @@ class RuleMatcher:
             found = self._compiled[id(patterns)] = (patterns, compile_patterns(patterns), words, numbers)
         _, match, words, numbers = found
         known = literals.words
-        # a one-token entity may also be a literal ("help" is a TREAT word)
-        rows = [(s, e, cls, id_, known.get(s, _NO_WORD)[0] if e - s == 1 else 0, False) for cls, id_, s, e in tags]
         index = literals.index
         lits = index[bisect.bisect_left(index, start):bisect.bisect_left(index, end)]
         if lits:
             # only the literal tokens that these patterns name
             lits = [i for i in lits if known[i][0] in words or (numbers and known[i][1])]
-        if lits:
-            covered = {i for _, _, s, e in tags for i in range(s, e)}
-            rows.extend([(i, i + 1, None, None, *known[i]) for i in lits if i not in covered])
-            rows.sort()  # starts are distinct: entities never overlap, literals are outside them
         out: list[tuple[str, int, int]] = []
-        if rows:
-            match(*zip(*rows), len(rows), out)
+        n = len(tags)
+        if not n:
+            if lits:
+                match(*zip(*[(i, i + 1, None, None, *known[i]) for i in lits]), len(lits), out)
+            return out
+        classes, ids, starts, ends = zip(*tags)  # the entities as columns (sorted by start)
+        if not lits:
+            match(starts, ends, classes, ids, (0,) * n, (False,) * n, n, out)
+            return out
+        lowers = [0] * n
+        alone = []  # literal tokens outside the entities
+        for i in lits:
+            k = bisect.bisect_right(starts, i) - 1
+            if k >= 0 and i < ends[k]:
+                if ends[k] - starts[k] == 1:  # a one-token entity may also be a literal ("help" is a TREAT word)
+                    lowers[k] = known[i][0]
+            else:
+                alone.append((i, i + 1, None, None, *known[i]))
+        if not alone:
+            match(starts, ends, classes, ids, lowers, (False,) * n, n, out)
+            return out
+        # starts are distinct: entities never overlap, literals are outside them
+        rows = sorted([*zip(starts, ends, classes, ids, lowers, (False,) * n), *alone])
+        match(*zip(*rows), len(rows), out)
         return out
 
 
-_NO_WORD = (0, False)
 
 
 def compile_pattern(pattern: CompiledPattern):
