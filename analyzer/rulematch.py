@@ -220,8 +220,6 @@ class RuleMatcher:
         return out
 
 
-
-
 def compile_pattern(pattern: CompiledPattern):
     """Compile one pattern; see :func:`compile_patterns`."""
     return compile_patterns([pattern])
