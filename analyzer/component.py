@@ -96,21 +96,20 @@ class HealthClaims:
         make_doc = nlp.tokenizer
         # 1. lexicon
         self.lexicon = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.lex_keys: dict[int, tuple[str, str]] = {}
+        self.name_key = nlp.vocab.strings.add(NAMED_PRODUCT)
+        # match key -> lexicon class and id (a product name's id is its condition, found per name)
+        self._cls_of: dict[int, str] = {self.name_key: NAMED_PRODUCT}
+        self._id_of: dict[int, str] = {self.name_key: ""}
         term_docs: dict[tuple[str, str], list[Doc]] = {}
         for (cls, id_), entry in sorted(pack.lexicon.items()):
             key = f"{cls}|{id_}"
-            self.lex_keys[nlp.vocab.strings.add(key)] = (cls, id_)
+            match_key = nlp.vocab.strings.add(key)
+            self._cls_of[match_key], self._id_of[match_key] = cls, id_
             if entry.terms:
                 term_docs[(cls, id_)] = docs = list(make_doc.pipe(entry.terms))
                 self.lexicon.add(key, docs + list(make_doc.pipe(typographic_variants(entry.terms))))
         priority = {c: i for i, c in enumerate(CLASS_PRIORITY)}
-        self.lex_info = {key: (priority.get(cls, 99), cls, id_) for key, (cls, id_) in self.lex_keys.items()}
-        self.name_key = nlp.vocab.strings.add(NAMED_PRODUCT)
-        self.lex_info[self.name_key] = (priority.get(NAMED_PRODUCT, 99), NAMED_PRODUCT, "")
-        self._priority_of = {key: info[0] for key, info in self.lex_info.items()}
-        self._cls_of = {key: info[1] for key, info in self.lex_info.items()}
-        self._id_of = {key: info[2] for key, info in self.lex_info.items()}
+        self._priority_of = {key: priority.get(cls, 99) for key, cls in self._cls_of.items()}
         # 2. rules
         self.matcher = RuleMatcher({r.id: r.patterns for r in self.rules.values()}, pack.groups, nlp.vocab)
         # word type (ORTH) -> what find() reads of it: see _type_info
@@ -497,7 +496,7 @@ def _tokenizer_state(tokenizer) -> tuple:
 
 
 _first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
-_start = itemgetter(2)  # of a Tag (class, id, start, end)
+_start = _third  # of a Tag (class, id, start, end)
 _span = itemgetter(1, 2)  # of a match (key, start, end)
 _new_tuple = tuple.__new__  # Tag(...), Mention(...) without NamedTuple's Python-level __new__
 

@@ -47,7 +47,6 @@ class ContextMatcher:
         self.triggers = dict(pack.triggers)
         for trig in self.triggers.values():
             self.matcher.add(trig.id, list(make_doc.pipe([*trig.phrases, *typographic_variants(trig.phrases)])))
-        self.strings = vocab.strings
         self._by_key = {vocab.strings.add(trig.id): trig for trig in self.triggers.values()}
 
     def hits(self, doc: Doc) -> list[Hit]:

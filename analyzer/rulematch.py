@@ -220,11 +220,6 @@ class RuleMatcher:
         return out
 
 
-def compile_pattern(pattern: CompiledPattern):
-    """Compile one pattern; see :func:`compile_patterns`."""
-    return compile_patterns([pattern])
-
-
 def compile_patterns(patterns: list[CompiledPattern]):
     """Compile patterns into one Python function of nested loops (one per element).
 
@@ -344,7 +339,7 @@ def _variants(elements: tuple[Element, ...]) -> list[list[tuple[Element, int, in
 def reference_matches(pattern: CompiledPattern, items: list[Item]) -> list[tuple[str, int, int]]:
     """The matcher's specification, written plainly: every (rule id, start, end) of
     ``pattern`` over ``items`` (sorted, non-overlapping). Tests compare
-    :func:`compile_pattern` against it."""
+    :func:`compile_patterns` against it."""
     out = []
     first = pattern.elements[0]
     for i, item in enumerate(items):

@@ -13,7 +13,6 @@ headings. This component marks a sentence start:
 
 from __future__ import annotations
 
-import bisect
 import re
 from operator import methodcaller
 from typing import NamedTuple
@@ -137,14 +136,6 @@ def _is_label(doc: Doc, colon: int) -> bool:
     return words >= 1
 
 
-def _opens_sentence(tok) -> bool:
-    t = tok.text
-    if t in _CLOSERS or t in _END or t in {",", ";", ":"}:
-        return False
-    first = t[0]
-    return not first.islower()
-
-
 @Language.factory(
     "healthclaims_sentencizer",
     default_config={},
@@ -189,10 +180,6 @@ class Sentences:
         else:
             starts = sentence_starts(doc, codes) or [0]
         self.starts: list[int] = starts
-
-    def index(self, token: int) -> int:
-        """The sentence holding a token."""
-        return bisect.bisect_right(self.starts, token) - 1
 
     def bounds(self, k: int) -> tuple[int, int]:
         end = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.doc)
