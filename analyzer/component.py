@@ -36,7 +36,7 @@ from .evidence import EvidenceIndex
 from .findings import SEVERITY_RANK, Finding
 from .patterns import TARGET_CLASSES, PatternPack, Rule, cached_pack, load_pack
 from .rulematch import Literals, RuleMatcher, Tag
-from .segment import SentenceBounds, Sentences, ensure_sentences, type_code
+from .segment import Sentences, ensure_sentences, type_code
 from .subjects import Mention, SubjectResolver, type_flags
 
 if not Doc.has_extension("health_claims"):
