@@ -106,11 +106,12 @@ class EvidenceEntry:
     categories: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
+        """The entry as a report shows it: a new dict each time, sharing no list or dict with the entry."""
         return {
             "id": self.id,
             "verdict": self.verdict,
             "summary": self.summary,
-            "sources": self.sources,
+            "sources": [dict(source) for source in self.sources],
             "last_reviewed": self.last_reviewed,
         }
 

@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 import spacy
 from spacy.language import Language
 
+from . import engine  # noqa: F401  (registers the spaCy factories)
 from .findings import Finding
 
 CHUNK_CHARS = 100_000
@@ -66,40 +67,34 @@ class LineIndex:
 def analyze_many(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> Iterator[list[Finding]]:
     """Yield the findings of each text, in input order, with offsets into that text.
 
-    Line and column are filled by :func:`locate`, which the caller runs on the
-    original text (the scanned text may have markup masked).
+    Long texts are cut into chunks of at most about CHUNK_CHARS. Line and column
+    are filled by :func:`locate`, which the caller runs on the original text (the
+    scanned text may have markup masked).
     """
-    texts_list = texts if isinstance(texts, list) else list(texts)
-    component = _fast_component(nlp)
-    if component is None:
-        yield from _analyze_pieces(texts_list, nlp, batch_size)
-        return
-    # the fast path, one text at a time (see _run); long texts go through the chunking
-    screen, find, make_doc = component.gate.screen, component.find, nlp.make_doc
-    for text in texts_list:
-        if len(text) > CHUNK_CHARS:
-            yield from _analyze_pieces([text], nlp, batch_size)
-            continue
-        may_claim, names = screen(text)
-        # find() returns its findings in Finding.sort_key order
-        yield find(make_doc(text), text, names, fresh=True)[0] if may_claim else []
-
-
-def _analyze_pieces(texts: list[str], nlp: Language, batch_size: int) -> Iterator[list[Finding]]:
-    """:func:`analyze_many` for texts cut into chunks of at most about CHUNK_CHARS."""
-
-    def pieces() -> Iterator[tuple[str, tuple[int, int, int]]]:
-        for n, text in enumerate(texts):
-            chunks = chunk_text(text)
-            for k, (offset, chunk) in enumerate(chunks):
-                yield chunk, (n, offset, len(chunks) - 1 - k)
-
     current: list[Finding] = []
-    for found, (n, offset, remaining) in _run(nlp, pieces(), batch_size):
+    for found, piece in _run(nlp, _pieces(texts), batch_size):
+        if piece is _WHOLE:  # the findings come sorted
+            yield found
+            continue
+        offset, last = piece
         current.extend(f.shifted(offset) for f in found)
-        if remaining == 0:
+        if last:
             yield sorted(current, key=Finding.sort_key)
             current = []
+
+
+_WHOLE = (0, True)  # a text that is its only chunk
+
+
+def _pieces(texts: Iterable[str]) -> Iterator[tuple[str, tuple[int, bool]]]:
+    """(chunk, (its offset in the text, whether it is the text's last chunk)) for each text."""
+    for text in texts:
+        if len(text) <= CHUNK_CHARS:
+            yield text, _WHOLE
+            continue
+        chunks = chunk_text(text)
+        for k, (offset, chunk) in enumerate(chunks):
+            yield chunk, (offset, k == len(chunks) - 1)
 
 
 def _fast_component(nlp: Language):
@@ -121,12 +116,13 @@ def _run(nlp: Language, pieces: Iterator[tuple[str, tuple]], batch_size: int) ->
         for doc, context in nlp.pipe(pieces, as_tuples=True, batch_size=batch_size):
             yield doc._.health_claims or [], context
         return
+    screen, find, make_doc = component.gate.screen, component.find, nlp.make_doc
     for text, context in pieces:
-        may_claim, names = component.screen(text)
-        if not may_claim:
+        screened = screen(text)
+        if not screened.may_claim:
             yield [], context
             continue
-        yield component.find(nlp.make_doc(text), text, names, fresh=True)[0], context
+        yield find(make_doc(text), text, screened, keep_suppressed=False)[0], context
 
 
 def locate(text: str, findings: list[Finding]) -> list[Finding]:

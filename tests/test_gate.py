@@ -5,7 +5,7 @@ from pathlib import Path
 
 import spacy
 
-from analyzer.component import Gate
+from analyzer.engine.gate import Gate
 from analyzer.patterns import cached_pack
 from analyzer.pipeline import analyze_many, get_pipeline
 
@@ -56,7 +56,7 @@ def test_gate_never_skips_a_text_the_pipeline_would_flag():
             skipped += 1
             assert not doc._.health_claims and not doc._.health_claims_suppressed, doc.text
             # stronger: no pattern matches anywhere, even across sentence boundaries
-            tags = component.tag(doc)
+            tags = component.tagger(doc)
             patterns = matcher.possible(frozenset(t.cls for t in tags))
             assert not matcher(doc, 0, len(doc), tags, matcher.literal_tokens(doc), patterns), doc.text
     assert skipped >= 3  # the everyday sentences really are skipped

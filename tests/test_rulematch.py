@@ -4,7 +4,7 @@ import pytest
 import spacy
 
 from analyzer.errors import HealthClaimsError
-from analyzer.rulematch import RuleMatcher, Tag
+from analyzer.engine.rulematch import RuleMatcher, Tag
 
 
 def run(pattern, words, tags, groups=None):
@@ -53,7 +53,7 @@ def test_compiled_patterns_find_exactly_what_the_reference_finds():
     """Random sentences of items against patterns with gaps, optionals, groups and numbers."""
     import random
 
-    from analyzer.rulematch import CompiledPattern, Item, compile_element, compile_patterns, reference_matches
+    from analyzer.engine.rulematch import CompiledPattern, Item, compile_element, compile_patterns, reference_matches
 
     vocab = spacy.blank("en").vocab
     groups = {"g": ["a1", "b2"]}
@@ -119,14 +119,15 @@ def test_tagging_resolves_overlaps_as_one_greedy_pass_over_the_document():
         # drop and swap words so that terms run into one another
         words = [w for w in words if rng.random() > 0.15]
         doc = nlp.make_doc(" ".join(words))
-        found = component.lexicon(doc)
-        ranked = sorted((s - e, component._priority_of[key], s, n, e, key) for n, (key, s, e) in enumerate(found))
+        tagger = component.tagger
+        found = tagger.phrases(doc)
+        ranked = sorted((s - e, tagger.priority_of[key], s, n, e, key) for n, (key, s, e) in enumerate(found))
         taken: set[int] = set()
         expected = []
         for _, _, s, _, e, key in ranked:
             if not taken.intersection(range(s, e)):
                 taken.update(range(s, e))
-                expected.append((component._cls_of[key], component._id_of[key], s, e))
+                expected.append((tagger.class_of[key], tagger.id_of[key], s, e))
         overlapping += len(expected) < len(found)
-        assert [tuple(t) for t in component.tag(doc, named=[])] == sorted(expected, key=lambda t: t[2]), doc.text
+        assert [tuple(t) for t in tagger(doc)] == sorted(expected, key=lambda t: t[2]), doc.text
     assert overlapping > 50  # the random texts do hold overlapping matches

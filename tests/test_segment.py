@@ -1,6 +1,6 @@
 import spacy
 
-from analyzer.segment import _is_label, set_sentence_starts
+from analyzer.engine.segment import _is_label, set_sentence_starts
 
 
 def sentences(text):
@@ -67,7 +67,7 @@ def _reference_starts(doc):
 def test_sentence_starts_follow_the_rules_on_random_text():
     import random
 
-    from analyzer.segment import sentence_starts
+    from analyzer.engine.segment import sentence_starts
 
     nlp = spacy.blank("en")
     pieces = ["Calm", "tea", "Works", ".", "!", "?", "...", "…", '"', "'", ")", "”", ":", ";", ",", "\n", "\n\n",

@@ -14,47 +14,24 @@ headings. This component marks a sentence start:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from operator import methodcaller
 from typing import NamedTuple
 
 import numpy
-from spacy.attrs import IS_LOWER, IS_SPACE, SENT_START
+from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 _END = {".", "!", "?", "…", "!!", "!!!", "??", "???", "?!", "!?", "?!?", "...", "...."}
 _CLOSERS = {'"', "'", "”", "’", ")", "]", "»"}
 _NO_OPEN = _CLOSERS | _END | {",", ";", ":"}
-_FLAGS: dict[int, tuple] = {}
-
-
-def _flags(vocab) -> tuple[int, ...]:
-    """Lexeme flags (computed once per word type, read in C by Doc.to_array)."""
-    key = id(vocab)
-    if key not in _FLAGS:
-        ids = (
-            vocab.add_flag(lambda text: text in _END),
-            vocab.add_flag(lambda text: text in _CLOSERS),
-            vocab.add_flag(lambda text: text in _NO_OPEN),
-            vocab.add_flag(lambda text: "\n" in text and not text.strip()),
-            vocab.add_flag(lambda text: text == ":"),
-        )
-        _FLAGS[key] = (vocab, *ids)
-    return _FLAGS[key][1:]
-
-
 _BULLETS = {"•", "·", "-", "*", "–", "—", "▪", "●", "◦", "✓", "✔", "➤", "→", ">"}
 
 
-def sentence_attrs(vocab) -> list[int]:
-    """The token attributes :func:`sentence_starts` reads, in its order."""
-    return [IS_SPACE, IS_LOWER, *_flags(vocab)]
-
-
-# Each token becomes one byte whose bits are its sentence_attrs (in that order);
+# Each token becomes one byte whose bits are its properties (see type_code);
 # the rules above are then one regular expression over those bytes, run in C.
 _SPACE, _LOWER, _ENDS, _CLOSER, _NO_OPEN_BIT, _NEWLINE, _COLON = (1 << k for k in range(7))
-_BIT_WEIGHTS = numpy.array([1 << k for k in range(7)], dtype="uint64")
 
 
 def _byte_class(test) -> bytes:
@@ -73,32 +50,70 @@ _LABEL_COLON = re.compile(_byte_class(lambda c: c & _COLON) + b"(?=" + _OPENS + 
 
 
 def type_code(lexeme) -> int:
-    """A word type's code byte: its :func:`sentence_attrs` as bits (see :func:`token_codes`)."""
-    return sum(1 << k for k, attr in enumerate(sentence_attrs(lexeme.vocab)) if _lexeme_attr(lexeme, attr))
+    """A word type's code byte: the bits the sentence-start rules test, one per property."""
+    text = lexeme.orth_
+    return ((_SPACE if lexeme.is_space else 0) | (_LOWER if lexeme.is_lower else 0)
+            | (_ENDS if text in _END else 0) | (_CLOSER if text in _CLOSERS else 0)
+            | (_NO_OPEN_BIT if text in _NO_OPEN else 0) | (_NEWLINE if "\n" in text and not text.strip() else 0)
+            | (_COLON if text == ":" else 0))
 
 
-def _lexeme_attr(lexeme, attr: int) -> bool:
-    if attr == IS_SPACE:
-        return lexeme.is_space
-    if attr == IS_LOWER:
-        return lexeme.is_lower
-    return lexeme.check_flag(attr)
+class Segmenter:
+    """Sentence starts of docs; the ``healthclaims_sentencizer`` component.
 
-
-def token_codes(columns: numpy.ndarray) -> bytes:
-    """One byte per token from an array of :func:`sentence_attrs` columns."""
-    return (columns @ _BIT_WEIGHTS).astype("uint8").tobytes()
-
-
-def sentence_starts(doc: Doc, codes: bytes | None = None) -> list[int]:
-    """Token indices where a sentence starts (always including 0 for a non-empty doc).
-
-    ``codes`` are the doc's :func:`token_codes`, when the caller has read them.
+    It keeps each word type's code byte (:func:`type_code`) once computed, so a
+    doc's codes are one dictionary lookup per token.
     """
-    if len(doc) == 0:
-        return []
-    if codes is None:
-        codes = token_codes(doc.to_array(sentence_attrs(doc.vocab)))
+
+    def __init__(self, vocab=None):
+        self._codes: dict[int, int] = {}
+
+    def codes(self, doc: Doc) -> bytes:
+        """One :func:`type_code` byte per token."""
+        known = self._codes
+        out = bytearray(len(doc))
+        for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+            code = known.get(orth)
+            if code is None:
+                code = known[orth] = type_code(doc.vocab[orth])
+            out[i] = code
+        return bytes(out)
+
+    def starts(self, doc: Doc, codes: bytes | None = None) -> list[int]:
+        """Token indices where a sentence starts (always including 0 for a non-empty doc).
+
+        ``codes`` are the doc's :meth:`codes`, when the caller has them.
+        """
+        if len(doc) == 0:
+            return []
+        return _starts(doc, self.codes(doc) if codes is None else codes)
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Mark sentence starts on the doc."""
+        n = len(doc)
+        if n:
+            starts = numpy.full(n, -1, dtype="int64")
+            starts[self.starts(doc)] = 1
+            doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
+        return doc
+
+    def ensure(self, doc: Doc) -> Doc:
+        """Segment a doc that has no sentence boundaries yet (e.g. in a blank pipeline)."""
+        if not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
+            self(doc)
+        return doc
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """Token indices where a sentence starts (see :class:`Segmenter`)."""
+    return Segmenter().starts(doc)
+
+
+def set_sentence_starts(doc: Doc) -> Doc:
+    return Segmenter()(doc)
+
+
+def _starts(doc: Doc, codes: bytes) -> list[int]:
     starts = [0, *map(_match_end, _STARTS.finditer(codes))]
     # "1. Mood Enhancement: One of the most..." - a list label, then its text
     if _LABEL_COLON.search(codes) is None:  # most texts: no colon before a word that may open a sentence
@@ -110,16 +125,6 @@ def sentence_starts(doc: Doc, codes: bytes | None = None) -> list[int]:
 
 
 _match_end = methodcaller("end")
-
-
-def set_sentence_starts(doc: Doc) -> Doc:
-    n = len(doc)
-    if n == 0:
-        return doc
-    starts = numpy.full(n, -1, dtype="int64")
-    starts[sentence_starts(doc)] = 1
-    doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
-    return doc
 
 
 def _is_label(doc: Doc, colon: int) -> bool:
@@ -140,15 +145,8 @@ def _is_label(doc: Doc, colon: int) -> bool:
     "healthclaims_sentencizer",
     default_config={},
 )
-def make_sentencizer(nlp: Language, name: str):
-    return set_sentence_starts
-
-
-def ensure_sentences(doc: Doc) -> Doc:
-    """Segment a doc that has no sentence boundaries yet (e.g. a blank pipeline)."""
-    if not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
-        set_sentence_starts(doc)
-    return doc
+def make_sentencizer(nlp: Language, name: str) -> Segmenter:
+    return Segmenter()
 
 
 class SentenceBounds(NamedTuple):
@@ -163,30 +161,32 @@ class Sentences:
     """Sentence boundaries of a doc.
 
     Boundaries already set on the doc (by a parser or a sentencizer) are used;
-    otherwise they are computed with :func:`sentence_starts`, without writing
-    them to the doc.
+    otherwise they are computed from the doc's :meth:`Segmenter.codes`, without
+    writing them to the doc.
     """
 
-    def __init__(self, doc: Doc, codes: bytes | None = None, annotated: bool | None = None):
-        """``codes``: the doc's :func:`token_codes`, when the caller has read them;
-        ``annotated``: whether the doc has sentence boundaries, when the caller knows."""
+    def __init__(self, doc: Doc, codes: bytes):
+        """``codes``: the doc's :meth:`Segmenter.codes` (read only if the doc has no boundaries)."""
         self.doc = doc
-        if annotated is None:
-            annotated = doc.has_annotation("SENT_START") or doc.has_annotation("DEP")
-        if annotated:
+        if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
             starts = numpy.nonzero(doc.to_array([SENT_START]).astype("int64") == 1)[0].tolist()
             if not starts or starts[0] != 0:
                 starts = [0, *starts]
         else:
-            starts = sentence_starts(doc, codes) or [0]
+            starts = (_starts(doc, codes) if len(doc) else []) or [0]
         self.starts: list[int] = starts
+
+    def group(self, spans: list) -> dict[int, list]:
+        """Sentence index -> the spans (anything with a ``start`` token) that start in it, in order."""
+        starts = self.starts
+        by_sent: dict[int, list] = {}
+        for span in spans:
+            by_sent.setdefault(bisect_right(starts, span.start) - 1, []).append(span)
+        return by_sent
 
     def bounds(self, k: int) -> tuple[int, int]:
         end = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.doc)
         return self.starts[k], end
 
     def __getitem__(self, k: int) -> SentenceBounds:
-        return _new_bounds(SentenceBounds, (*self.bounds(k), self.doc))
-
-
-_new_bounds = tuple.__new__  # SentenceBounds(...) without NamedTuple's Python-level __new__
+        return SentenceBounds(*self.bounds(k), self.doc)

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from .patterns import PatternPack, Trigger
+from ..patterns import PatternPack, Trigger
 from .segment import SentenceBounds
 
 SUPPRESSING = frozenset(
@@ -38,9 +38,6 @@ class Hit(NamedTuple):
     end: int
 
 
-_new_hit = tuple.__new__  # Hit(...) without NamedTuple's Python-level __new__
-
-
 class ContextMatcher:
     def __init__(self, vocab, pack: PatternPack, make_doc):
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
@@ -51,7 +48,7 @@ class ContextMatcher:
 
     def hits(self, doc: Doc) -> list[Hit]:
         by_key = self._by_key
-        raw = [_new_hit(Hit, (by_key[key], s, e)) for key, s, e in self.matcher(doc)]
+        raw = [Hit(by_key[key], s, e) for key, s, e in self.matcher(doc)]
         pseudo = [h for h in raw if h.trigger.category == "PSEUDO"]
         if not pseudo:
             return raw

@@ -23,6 +23,9 @@ Pattern mini-language (one list of elements per pattern):
 from __future__ import annotations
 
 import bisect
+import functools
+import hashlib
+import linecache
 import re
 from dataclasses import dataclass, replace
 from typing import Iterator, NamedTuple
@@ -30,7 +33,7 @@ from typing import Iterator, NamedTuple
 from spacy.lang.en.lex_attrs import like_num
 from spacy.tokens import Doc
 
-from .errors import HealthClaimsError, problem
+from ..errors import HealthClaimsError, problem
 
 _GAP = re.compile(r"^\*\{(\d+),(\d+)\}$")
 
@@ -133,6 +136,34 @@ class Literals(NamedTuple):
     words: dict[int, tuple[int, bool]]
 
 
+class PatternSet:
+    """The patterns that may match where a given set of lexicon classes is present, and the
+    one Python function they compile to (:func:`compile_patterns`, made when first used)."""
+
+    def __init__(self, patterns: tuple[CompiledPattern, ...]):
+        self.patterns = patterns
+        # the literal words (LOWER hashes) these patterns name, and whether they name numbers
+        self.words = frozenset(w for p in patterns for el in p.elements if el.kind == "word" for w in el.word_ids)
+        self.numbers = any(el.kind == "num" for p in patterns for el in p.elements)
+
+    def __bool__(self) -> bool:
+        return bool(self.patterns)
+
+    def __iter__(self):
+        return iter(self.patterns)
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+    @functools.cached_property
+    def match(self):
+        return compile_patterns(list(self.patterns))
+
+    def names(self, literal: tuple[int, bool]) -> bool:
+        """Whether these patterns name a literal token with this (LOWER hash, like a number)."""
+        return literal[0] in self.words or (self.numbers and literal[1])
+
+
 class RuleMatcher:
     """Match every rule's patterns in a sentence; see the module docstring."""
 
@@ -145,21 +176,22 @@ class RuleMatcher:
             for rule_id, patterns in rules.items()
             for pattern in patterns
         ]
-        # one compiled function per set of patterns that possible() hands out
-        self._compiled: dict[int, tuple] = {}
-        words = frozenset(w for p in self.patterns for el in p.elements if el.kind == "word" for w in el.words)
-        uses_numbers = any(el.kind == "num" for p in self.patterns for el in p.elements)
-        # a lexeme flag: computed once per word type, read in C by Doc.to_array
-        self.literal_flag = vocab.add_flag(
-            lambda text: text.lower() in words or (uses_numbers and like_num(text))
-        )
-        self._possible: dict[frozenset[str], list[CompiledPattern]] = {}
+        self._words = frozenset(w for p in self.patterns for el in p.elements if el.kind == "word" for w in el.words)
+        self._uses_numbers = any(el.kind == "num" for p in self.patterns for el in p.elements)
+        # the pattern sets handed out, by the lexicon classes present (equal sets are one object,
+        # so each compiles once)
+        self._by_classes: dict[frozenset[str], PatternSet] = {}
+        self._sets: dict[tuple[int, ...], PatternSet] = {}
 
-    def possible(self, classes: frozenset[str]) -> list[CompiledPattern]:
+    def possible(self, classes: frozenset[str]) -> PatternSet:
         """The patterns whose lexicon classes are all present."""
-        found = self._possible.get(classes)
+        found = self._by_classes.get(classes)
         if found is None:
-            found = self._possible[classes] = [p for p in self.patterns if p.possible(classes)]
+            chosen = tuple(k for k, p in enumerate(self.patterns) if p.possible(classes))
+            found = self._sets.get(chosen)
+            if found is None:
+                found = self._sets[chosen] = PatternSet(tuple(self.patterns[k] for k in chosen))
+            self._by_classes[classes] = found
         return found
 
     def literal_tokens(self, doc: Doc) -> "Literals":
@@ -169,55 +201,49 @@ class RuleMatcher:
 
     def literal_info(self, lexeme) -> tuple[int, bool] | None:
         """(LOWER hash, like a number) of a word type that a pattern may name literally, else None."""
-        return (lexeme.lower, lexeme.like_num) if lexeme.check_flag(self.literal_flag) else None
+        text = lexeme.orth_
+        if text.lower() in self._words or (self._uses_numbers and like_num(text)):
+            return lexeme.lower, lexeme.like_num
+        return None
 
     def __call__(self, doc: Doc, start: int, end: int, tags: list[Tag], literals: "Literals",
-                 patterns: list[CompiledPattern]) -> list[tuple[str, int, int]]:
+                 patterns: PatternSet) -> list[tuple[str, int, int]]:
         """(rule id, start token, end token) for every way a pattern matches in doc[start:end].
 
-        ``tags`` are the sentence's entities; ``literals`` the doc's literal tokens.
+        ``tags`` are the sentence's entities; ``literals`` the doc's literal tokens;
+        ``patterns`` what :meth:`possible` gave for the sentence's classes.
         """
-        found = self._compiled.get(id(patterns))
-        if found is None or found[0] is not patterns:
-            # possible() keeps its lists, so this compiles once per set of classes
-            if len(self._compiled) > 4096:  # lists from elsewhere: keep the cache bounded
-                self._compiled.clear()
-            words = frozenset(w for p in patterns for el in p.elements if el.kind == "word" for w in el.word_ids)
-            numbers = any(el.kind == "num" for p in patterns for el in p.elements)
-            found = self._compiled[id(patterns)] = (patterns, compile_patterns(patterns), words, numbers)
-        _, match, words, numbers = found
         known = literals.words
         index = literals.index
         lits = index[bisect.bisect_left(index, start):bisect.bisect_left(index, end)]
-        if lits:
-            # only the literal tokens that these patterns name
-            lits = [i for i in lits if known[i][0] in words or (numbers and known[i][1])]
+        if lits:  # only the literal tokens that these patterns name
+            lits = [i for i in lits if patterns.names(known[i])]
         out: list[tuple[str, int, int]] = []
-        n = len(tags)
-        if not n:
-            if lits:
-                match(*zip(*[(i, i + 1, None, None, *known[i]) for i in lits]), len(lits), out)
-            return out
-        classes, ids, starts, ends = zip(*tags)  # the entities as columns (sorted by start)
-        if not lits:
-            match(starts, ends, classes, ids, (0,) * n, (False,) * n, n, out)
-            return out
-        lowers = [0] * n
-        alone = []  # literal tokens outside the entities
-        for i in lits:
-            k = bisect.bisect_right(starts, i) - 1
-            if k >= 0 and i < ends[k]:
-                if ends[k] - starts[k] == 1:  # a one-token entity may also be a literal ("help" is a TREAT word)
-                    lowers[k] = known[i][0]
-            else:
-                alone.append((i, i + 1, None, None, *known[i]))
-        if not alone:
-            match(starts, ends, classes, ids, lowers, (False,) * n, n, out)
-            return out
-        # starts are distinct: entities never overlap, literals are outside them
-        rows = sorted([*zip(starts, ends, classes, ids, lowers, (False,) * n), *alone])
-        match(*zip(*rows), len(rows), out)
+        rows = _items(tags, lits, known)
+        if rows:
+            patterns.match(*zip(*rows), len(rows), out)
         return out
+
+
+def _items(tags: list[Tag], lits: list[int], known: dict[int, tuple[int, bool]]) -> list[tuple]:
+    """The items patterns see, as rows (start, end, class, id, LOWER hash, like a number), by start:
+    each entity, and each literal token outside the entities. A one-token entity that is also a
+    literal ("help" is a TREAT word) carries its LOWER hash."""
+    if not lits:
+        return [(t.start, t.end, t.cls, t.id, 0, False) for t in tags]
+    starts = [t.start for t in tags]
+    lowers = [0] * len(tags)
+    alone = []  # literal tokens outside the entities
+    for i in lits:
+        k = bisect.bisect_right(starts, i) - 1
+        if k >= 0 and i < tags[k].end:
+            if tags[k].end - tags[k].start == 1:
+                lowers[k] = known[i][0]
+        else:
+            alone.append((i, i + 1, None, None, *known[i]))
+    rows = [(t.start, t.end, t.cls, t.id, low, False) for t, low in zip(tags, lowers)]
+    # starts are distinct: entities never overlap, literals are outside them
+    return sorted(rows + alone) if alone else rows
 
 
 def compile_patterns(patterns: list[CompiledPattern]):
@@ -231,46 +257,106 @@ def compile_patterns(patterns: list[CompiledPattern]):
     the test of that first element, and steps that follow the same prefix with the
     same gap share one walk. An optional word after the first element becomes two
     variants, with and without it; the gaps around a dropped word add up.
-    """
-    consts: dict[str, object] = {}
 
-    def const(value) -> str:
-        name = f"K{len(consts)}"
-        consts[name] = value
+    The source is kept where tracebacks and debuggers look (``linecache``, under a
+    file name of its own, as attrs does), its constants named after their rule;
+    the function's ``__source__`` holds it too.
+    """
+    return _MatcherSource(patterns).function()
+
+
+class _Node:
+    """A step of :func:`compile_patterns`' trie: the rules that match when it is reached,
+    and the steps ((element, gap min, gap max) -> node) that may follow; ``rule`` is the
+    first rule that reaches it (its constants are named after that rule)."""
+
+    __slots__ = ("rules", "kids", "rule")
+
+    def __init__(self, rule: str):
+        self.rules: list[str] = []
+        self.kids: dict[tuple[Element, int, int], _Node] = {}
+        self.rule = rule
+
+
+class _MatcherSource:
+    """The source of :func:`compile_patterns`' function, and its constants."""
+
+    def __init__(self, patterns: list[CompiledPattern]):
+        self.consts: dict[str, object] = {}
+        self.lines = ["def match(S, E, C, I, L, N, n, out):"]
+        # The variants as a trie: patterns that open with the same element share its test, and
+        # steps with the same gap after the same prefix share one walk over the items.
+        # (A pattern cannot open with a gap: it never matches.)
+        self.root: dict[Element, _Node] = {}
+        for pattern in patterns:
+            if pattern.elements and pattern.elements[0].kind != "gap":
+                first = self.root.setdefault(pattern.elements[0], _Node(pattern.rule_id))
+                for variant in _variants(pattern.elements[1:]):
+                    node = first
+                    for step in variant:
+                        node = node.kids.setdefault(step, _Node(pattern.rule_id))
+                    node.rules.append(pattern.rule_id)
+
+    def function(self):
+        self.emit_root()
+        source = "\n".join(self.lines) + "\n"
+        digest = hashlib.sha1(source.encode("utf-8")).hexdigest()[:12]
+        filename = f"<healthclaims rule matcher {digest}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        namespace = dict(self.consts)
+        exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - built from the patterns' own data
+        match = namespace["match"]
+        match.__source__ = source
+        return match
+
+    def const(self, value, rule_id: str, what: str) -> str:
+        """A module constant holding ``value``, named after the rule that needs it."""
+        for name, known in self.consts.items():
+            if known == value and type(known) is type(value):
+                return name
+        base = re.sub(r"\W", "_", f"{rule_id}_{what}").upper()
+        name, n = base, 1
+        while name in self.consts:
+            n += 1
+            name = f"{base}_{n}"
+        self.consts[name] = value
         return name
 
-    def test(el: Element, i: str, cls: str | None = None) -> str:
+    def test(self, el: Element, i: str, rule_id: str, cls: str | None = None) -> str:
         if el.kind == "ent":
-            cond = f"{cls or f'C[{i}]'} in {const(el.classes)}"
+            cond = f"{cls or f'C[{i}]'} in {self.const(el.classes, rule_id, 'classes')}"
             if el.ids is not None:
-                cond += f" and I[{i}] {'not in' if el.exclude else 'in'} {const(el.ids)}"
+                cond += f" and I[{i}] {'not in' if el.exclude else 'in'} {self.const(el.ids, rule_id, 'ids')}"
             return cond
         if el.kind == "word":
             if 0 in el.word_ids:  # 0 stands for "no word" in L
                 raise ValueError("a word hashes to 0")
-            return f"L[{i}] in {const(el.word_ids)}"
+            return f"L[{i}] in {self.const(el.word_ids, rule_id, 'words')}"
         if el.kind == "num":
             return f"N[{i}]"
         return "False"
 
-    # The variants as a trie: patterns that open with the same element share its test, and
-    # steps with the same gap after the same prefix share one walk over the items.
-    # (A pattern cannot open with a gap: it never matches.)
-    root: dict[Element, _Node] = {}
-    for pattern in patterns:
-        if pattern.elements and pattern.elements[0].kind != "gap":
-            first = root.setdefault(pattern.elements[0], _Node())
-            for variant in _variants(pattern.elements[1:]):
-                node = first
-                for step in variant:
-                    node = node.kids.setdefault(step, _Node())
-                node.rules.append(pattern.rule_id)
-    lines = ["def match(S, E, C, I, L, N, n, out):"]
+    def emit_root(self) -> None:
+        lines = self.lines
+        if not self.root:
+            lines.append("    return")
+            return
+        lines.append("    for i0 in range(n):")
+        lines.append("        c0 = C[i0]")
+        # an entity test only for entities (a literal token has no class), a word test only for
+        # items with a word (a literal token, or a one-token entity that is also one)
+        for kind, guard in (("ent", "c0 is not None"), ("word", "L[i0]"), ("num", "N[i0]")):
+            firsts = [(first, node) for first, node in self.root.items() if first.kind == kind]
+            if firsts:
+                lines.append(f"        if {guard}:")
+                for first, node in firsts:
+                    lines.append(f"            if {self.test(first, 'i0', node.rule, 'c0')}:")
+                    self.emit(node, "i0", 1, 4)
 
-    def emit(node: _Node, prev: str, k: int, depth: int) -> None:
-        pad = "    " * depth
+    def emit(self, node: _Node, prev: str, k: int, depth: int) -> None:
+        lines, pad = self.lines, "    " * depth
         for rule_id in node.rules:
-            lines.append(f"{pad}out.append(({const(rule_id)}, S[i0], E[{prev}]))")
+            lines.append(f"{pad}out.append(({self.const(rule_id, rule_id, 'rule')}, S[i0], E[{prev}]))")
         by_gap: dict[tuple[int, int], list[tuple[Element, _Node]]] = {}
         for (el, low, high), kid in node.kids.items():
             by_gap.setdefault((low, high), []).append((el, kid))
@@ -289,37 +375,8 @@ def compile_patterns(patterns: list[CompiledPattern]):
                     lines.append(f"{pad}    if S[{cur}] < E[{prev}] + {low}:")
                     lines.append(f"{pad}        continue")
             for el, kid in kids:
-                lines.append(f"{pad}    if {test(el, cur)}:")
-                emit(kid, cur, k + 1, depth + 2)
-
-    if not root:
-        lines.append("    return")
-    else:
-        lines.append("    for i0 in range(n):")
-        lines.append("        c0 = C[i0]")
-    # an entity test only for entities (a literal token has no class), a word test only for
-    # items with a word (a literal token, or a one-token entity that is also one)
-    for kind, guard in (("ent", "c0 is not None"), ("word", "L[i0]"), ("num", "N[i0]")):
-        firsts = [(first, node) for first, node in root.items() if first.kind == kind]
-        if firsts:
-            lines.append(f"        if {guard}:")
-            for first, node in firsts:
-                lines.append(f"            if {test(first, 'i0', 'c0')}:")
-                emit(node, "i0", 1, 4)
-    namespace = dict(consts)
-    exec("\n".join(lines), namespace)  # noqa: S102 - code built above from the patterns' own data
-    return namespace["match"]
-
-
-class _Node:
-    """A step of :func:`compile_patterns`' trie: the rules that match when it is reached,
-    and the steps ((element, gap min, gap max) -> node) that may follow."""
-
-    __slots__ = ("rules", "kids")
-
-    def __init__(self):
-        self.rules: list[str] = []
-        self.kids: dict[tuple[Element, int, int], _Node] = {}
+                lines.append(f"{pad}    if {self.test(el, cur, kid.rule)}:")
+                self.emit(kid, cur, k + 1, depth + 2)
 
 
 def _variants(elements: tuple[Element, ...]) -> list[list[tuple[Element, int, int]]]:

@@ -1,0 +1,204 @@
+"""The ``health_claims`` spaCy component.
+
+One pass over a doc, in named stages, data flowing one way:
+
+0. gate (:mod:`.gate`) — a text in which no anchor word occurs cannot hold a
+   claim; on raw text this test runs before tokenizing;
+1. lexicon tagging (:mod:`.tagging`) — one PhraseMatcher over every lexicon
+   class (substances, conditions, effects, claim verbs...), longest match wins;
+2. rule matching (:mod:`.rulematch`) — patterns written over lexicon classes
+   (``@TREAT *{0,6} @CONDITION``), so the number of rules does not grow with
+   the lexicons;
+3. context (:mod:`.context`) — negation, debunking, reported speech,
+   disclaimers, risks and questions suppress a candidate; hedges mark it;
+4. subject (:mod:`.subjects`) — which product a claim is about;
+5. scoring — not yet: the place where candidates will be scored;
+6. evidence and findings (:mod:`.claims`, :mod:`.evidence`).
+
+Findings are stored on ``doc._.health_claims`` and as spans in
+``doc.spans["health_claims"]``. Add it to any pipeline with
+``nlp.add_pipe("health_claims")``.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..findings import Finding
+from ..patterns import PatternPack, cached_pack, load_pack
+from .claims import NO_SUBJECT, Candidate, FindingBuilder, dedupe
+from .context import ContextMatcher, Hit, assess
+from .evidence import EvidenceIndex
+from .gate import NAMED_PRODUCT, ProductNames, Screen, build_gate, choose_anchors, split_pieces, tokenizer_state
+from .rulematch import RuleMatcher, Tag
+from .segment import Segmenter, SentenceBounds, Sentences
+from .subjects import Mention, SubjectResolver
+from .tagging import LexiconTagger
+from .words import TokenColumns, WordTypes
+
+if not Doc.has_extension("health_claims"):
+    Doc.set_extension("health_claims", default=None)
+if not Doc.has_extension("health_claims_suppressed"):
+    Doc.set_extension("health_claims_suppressed", default=None)
+
+# Lexicon classes a subject may be found among (a product name is a product of unknown make-up).
+SUBJECT_CLASSES = frozenset({"SUBSTANCE", "DRUG", "PRONOUN", NAMED_PRODUCT})
+
+
+class HealthClaims:
+    """Finds health claims in a doc; see the module docstring for its stages."""
+
+    def __init__(self, nlp: Language, name: str, pack: PatternPack, evidence_limit: int = 3):
+        self.name = name
+        self.pack = pack
+        self.rules = {r.id: r for r in pack.active_rules()}
+        product_names = ProductNames(pack)
+        self.tagger = LexiconTagger(nlp, pack, product_names)
+        self.matcher = RuleMatcher({r.id: r.patterns for r in self.rules.values()}, pack.groups, nlp.vocab)
+        anchors = choose_anchors(self.tagger.term_docs, self.matcher.patterns, split_pieces(nlp.tokenizer))
+        # the gate on raw text, exact only for the tokenizer it was built for (see gate_holds_for)
+        self.gate = build_gate(nlp, anchors, product_names)
+        self._gate_tokenizer = tokenizer_state(nlp.tokenizer)
+        self.words = WordTypes(nlp.vocab, self.matcher.literal_info, None if anchors is None else anchors.words,
+                               lambda text: product_names.condition(text) is not None)
+        self.segmenter = Segmenter()
+        self.context = ContextMatcher(nlp.vocab, pack, nlp.tokenizer)
+        self._generic_substances = frozenset(e.id for e in pack.entries("SUBSTANCE") if e.generic)
+        self.findings = FindingBuilder(pack, EvidenceIndex(pack, limit=evidence_limit))
+
+    # ------------------------------------------------------------------ the gate
+    def gate_holds_for(self, tokenizer) -> bool:
+        """Whether :meth:`screen` is exact for this tokenizer: the one the component was built
+        with, its special cases and affix rules unchanged since."""
+        return self.gate is not None and tokenizer_state(tokenizer) == self._gate_tokenizer
+
+    def screen(self, text: str) -> Screen:
+        """Whether ``text`` may hold a claim, and whether it may name a product like "AnxiFree"."""
+        return Screen(True, True) if self.gate is None else self.gate.screen(text)
+
+    def may_claim(self, text: str) -> bool:
+        """False when ``text`` cannot hold a claim: no anchor word occurs in it."""
+        return self.screen(text).may_claim
+
+    # ------------------------------------------------------------------ spaCy's entry point
+    def __call__(self, doc: Doc) -> Doc:
+        findings, suppressed = self.find(doc)
+        self.segmenter.ensure(doc)  # doc.sents works after this component, as in any pipeline
+        doc._.health_claims = findings
+        doc._.health_claims_suppressed = suppressed
+        if findings or "health_claims" in doc.spans:
+            doc.spans["health_claims"] = [Span(doc, *f.tokens, label=f.rule_id) for f in findings]
+        return doc
+
+    def find(self, doc: Doc, text: str | None = None, screen: Screen | None = None,
+             keep_suppressed: bool = True) -> tuple[list[Finding], list[Finding]]:
+        """Findings and suppressed findings in ``doc``, stage by stage.
+
+        ``text``: the doc's text, when the caller has it; ``screen``: :meth:`screen` of that
+        text, when the caller has screened it (the gate is then not repeated on tokens);
+        ``keep_suppressed=False``: the caller wants no suppressed findings (an empty list).
+        """
+        columns = TokenColumns(doc, self.words)
+        named = self.product_name_tokens(columns, screen)
+        if named is None:
+            return [], []
+        tags = self.tagger(doc, named, could_match=self.matcher.possible)
+        if not tags:
+            return [], []
+        sents = Sentences(doc, columns.sentence_codes())
+        by_sent = sents.group(tags)
+        candidates = self.match_rules(by_sent, sents, columns)
+        if not candidates:
+            return [], []
+        self.apply_context(doc, sents, candidates, keep_suppressed)
+        self.resolve_subjects(doc, sents, by_sent, columns, candidates)
+        self.score(candidates)
+        if not keep_suppressed:
+            candidates = [c for c in candidates if not c.cues]
+        findings = self.make_findings(doc, text, sents, columns, candidates)
+        return dedupe([f for f in findings if not f.suppressed_by]), [f for f in findings if f.suppressed_by]
+
+    # ------------------------------------------------------------------ the stages
+    def product_name_tokens(self, columns: TokenColumns, screen: Screen | None) -> list[int] | None:
+        """Gate: the tokens that are product names, or ``None`` when the doc cannot hold a claim."""
+        if screen is not None:  # the gate has looked at the text already
+            return columns.product_names() if screen.may_name else []
+        if not columns.may_claim():
+            return None
+        return columns.product_names()
+
+    def match_rules(self, by_sent: dict[int, list[Tag]], sents: Sentences, columns: TokenColumns) -> list[Candidate]:
+        """Rule matching, sentence by sentence (``by_sent``: each sentence's entities): the tightest
+        match of a rule at each end token, by start, end and rule id."""
+        literals = columns.literals()
+        best: dict[tuple[str, int], tuple[int, int]] = {}  # (rule, end) -> (start, sentence)
+        for k, here in by_sent.items():
+            patterns = self.matcher.possible(frozenset(t.cls for t in here))
+            if patterns:
+                start, end = sents.bounds(k)
+                for rule_id, s, e in self.matcher(columns.doc, start, end, here, literals, patterns):
+                    if best.get((rule_id, e), (-1,))[0] < s:
+                        best[(rule_id, e)] = (s, k)
+        ordered = sorted((s, e, rule_id, k) for (rule_id, e), (s, k) in best.items())
+        return [Candidate(self.rules[rule_id], s, e, k, by_sent[k]) for s, e, rule_id, k in ordered]
+
+    def apply_context(self, doc: Doc, sents: Sentences, candidates: list[Candidate], keep_suppressed: bool) -> None:
+        """Context: the cues that suppress each candidate, and whether it is hedged."""
+        hits = self.context.hits(doc)
+        in_sent: dict[int, tuple[SentenceBounds, list[Hit]]] = {}  # sentence -> its bounds and hits
+        for c in candidates:
+            found = in_sent.get(c.sent)
+            if found is None:
+                sent = sents[c.sent]
+                found = in_sent[c.sent] = (sent, [h for h in hits if h.start >= sent.start and h.end <= sent.end])
+            sent, local = found
+            if local:
+                c.cues, c.hedged = assess(local, sent, c.start, c.end, c.own_tokens(), reasons=keep_suppressed)
+
+    def resolve_subjects(self, doc: Doc, sents: Sentences, by_sent: dict[int, list[Tag]], columns: TokenColumns,
+                         candidates: list[Candidate]) -> None:
+        """Subject: the substance each candidate is about; a candidate without a product to be
+        about (or about a conventional medicine) is suppressed."""
+        generic = self._generic_substances
+        mentions = [
+            Mention(t.cls, t.id, t.start, t.end, t.cls == "SUBSTANCE" and t.id in generic, k)
+            if t.cls != NAMED_PRODUCT else  # a product of unknown make-up, like "this supplement"
+            Mention("SUBSTANCE", "", t.start, t.end, True, k)
+            for k, here in by_sent.items() for t in here if t.cls in SUBJECT_CLASSES
+        ]
+        resolver = SubjectResolver(doc, sents, mentions, columns.subject_flags)
+        for c in candidates:
+            keep, c.substance = resolver.resolve(c.sent, c.start, c.end, c.rule.allow_conventional_subject,
+                                                 c.rule.requires_subject)
+            if not keep:
+                c.cues.insert(0, NO_SUBJECT)
+
+    def score(self, candidates: list[Candidate]) -> None:
+        """Scoring: not yet (every candidate keeps its rule's severity)."""
+
+    def make_findings(self, doc: Doc, text: str | None, sents: Sentences, columns: TokenColumns,
+                      candidates: list[Candidate]) -> list[Finding]:
+        """Evidence and findings: one finding per candidate, reporting where it is in ``text``."""
+        if text is None:
+            text = doc.text  # Doc.text walks every token: read it once, and only when a rule matched
+        sentences: dict[int, str] = {}  # sentence -> its text, runs of whitespace made single spaces
+        findings = []
+        for c in candidates:
+            sentence = sentences.get(c.sent)
+            if sentence is None:
+                start, end = columns.char_span(*sents.bounds(c.sent))
+                sentence = sentences[c.sent] = " ".join(text[start:end].split())
+            findings.append(self.findings.finding(c, text, columns.char_span(c.start, c.end), sentence))
+        return findings
+
+
+@Language.factory(
+    "health_claims",
+    default_config={"patterns": [], "include_builtin": True, "evidence_limit": 3},
+)
+def make_health_claims(nlp: Language, name: str, patterns: list[str], include_builtin: bool, evidence_limit: int):
+    """Factory registered through the ``spacy_factories`` entry point."""
+    # the CLI has usually loaded (and validated) the same pack already
+    pack = cached_pack(tuple(patterns)) if include_builtin else load_pack(patterns, include_builtin=False)
+    return HealthClaims(nlp, name, pack, evidence_limit=evidence_limit)
