@@ -62,23 +62,18 @@ def _scan_records(records: Iterable[tuple[str, str, object, list[dict]]], patter
 
 def _jsonl_partition(lines: list[str], patterns: tuple[str, ...], id_field: str, text_field: str,
                      source: str) -> list[dict]:
+    """A partition of JSONL lines: each record read as ``scan`` reads it (:func:`~analyzer.inputs.post_record`)."""
+    from .inputs import post_record
+
     records = []
     for n, line in enumerate(lines):
         if not line.strip():
             continue
-        fallback = f"{source}#{n + 1}"
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            records.append((fallback, source, None, [problem("HC104", source, None, reason=str(exc)).to_dict()]))
-            continue
-        if not isinstance(record, dict):
-            records.append((fallback, source, None,
-                            [problem("HC104", source, None, reason="not a JSON object").to_dict()]))
-            continue
-        rid = record.get(id_field)
-        doc_id = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else fallback
-        records.append((doc_id, source, record.get(text_field), []))
+        doc = post_record(line, source, n + 1, id_field, text_field)
+        if doc.status == "error":
+            records.append((doc.id, source, None, [p.to_dict() for p in doc.problems]))
+        else:
+            records.append((doc.id, source, doc.text, []))
     return _scan_records(records, patterns, text_field)
 
 

@@ -19,7 +19,7 @@ class Errors:
     HC106 = "file is empty; nothing to scan."
     HC107 = "no such file or directory; check the path."
     HC108 = "text holds an unpaired surrogate escape (\\u{escape}) at character {offset}, which is not valid Unicode; fix the export's JSON escapes."
-    # HC110 (a warning) is written by analyzer.policy: an inline suppression that suppresses nothing.
+    HC110 = "unused suppression {directive}: nothing here is flagged; remove the comment."
     # Patterns (HC2xx): a broken pattern pack stops the run with exit code 2.
     HC201 = "YAML syntax error: {reason}. Fix the YAML at that line."
     HC202 = "invalid pattern data at '{field}': {reason}."

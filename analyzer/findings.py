@@ -1,8 +1,16 @@
-"""The finding record that flows from the pipeline to the report renderers."""
+"""The records that flow from the pipeline to the report renderers: a finding, and a scanned document's result.
+
+This module does not import spaCy: renderers, policy and the report read these
+records without loading the pipeline.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .inputs import Document
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 
@@ -42,3 +50,36 @@ class Finding:
 
     def sort_key(self) -> tuple:
         return (self.start, self.end, self.rule_id)
+
+
+@dataclass
+class ScanResult:
+    document: Document
+    findings: list[Finding] = field(default_factory=list)
+    # findings an inline suppression or the baseline holds back (reason in suppressed_by)
+    suppressed: list[Finding] = field(default_factory=list)
+    # warnings about the document that do not stop it being scanned (unused suppressions)
+    notes: list = field(default_factory=list)
+
+    def location(self, f: Finding) -> tuple[int, int]:
+        """(line, column) of a finding as reports show it: in a post export, the line of the
+        post's record in the file, and the column within the post."""
+        if self.document.source_line is not None:
+            return self.document.source_line, f.column
+        return f.line, f.column
+
+    def end_position(self, f: Finding) -> tuple[int, int]:
+        """1-based (line, column) just past the end of a finding, in the document text."""
+        before = self.document.text[: f.end]
+        return before.count("\n") + 1, f.end - (before.rfind("\n") + 1) + 1
+
+
+def finding_key(result: ScanResult, f: Finding) -> tuple[str, str, str]:
+    """A finding's identity across runs: its rule, its document (a post's id, a file's path
+    relative to the current directory) and its claim text (case and spacing aside), not where
+    it is; baselines and SARIF fingerprints both use it."""
+    from .inputs import relative_path
+
+    doc = result.document
+    where = doc.id if doc.source_line is not None else relative_path(doc.path)
+    return f.rule_id, where, " ".join(f.text.lower().split())

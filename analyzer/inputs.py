@@ -171,6 +171,28 @@ def surrogate_problem(text: str, display: str, lineno: int | None):
     return problem("HC108", display, lineno, escape=f"{ord(bad.group()):04x}", offset=bad.start())
 
 
+def post_id(display: str, lineno: int) -> str:
+    """The id of a post whose record has none: where it is."""
+    return f"{display}:{lineno}"
+
+
+def post_record(line: str, display: str, lineno: int, id_field: str = "id", text_field: str = "text") -> Document:
+    """One JSONL post record (a line of text) as a document: its id (or :func:`post_id`) and text,
+    or an error document saying what is wrong with it."""
+    fallback_id = post_id(display, lineno)
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Document(fallback_id, display, status="error", source_line=lineno,
+                        problems=[problem("HC104", display, lineno, reason=exc.msg)])
+    if not isinstance(record, dict):
+        return Document(fallback_id, display, status="error", source_line=lineno,
+                        problems=[problem("HC104", display, lineno, reason="not a JSON object")])
+    rid = record.get(id_field)
+    doc_id = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else fallback_id
+    return _post(doc_id, display, lineno, record.get(text_field), text_field)
+
+
 def _post(doc_id: str, display: str, lineno: int, body: object, text_field: str) -> Document:
     if not isinstance(body, str):
         return Document(doc_id, display, status="error", source_line=lineno,
@@ -209,7 +231,7 @@ def _read_csv(display: str, path: Path, id_field: str, text_field: str) -> Itera
                 lineno, start = start, reader.line_num + 1
                 if not any(cell.strip() for cell in row):
                     continue
-                fallback_id = f"{display}:{lineno}"
+                fallback_id = post_id(display, lineno)
                 bad = next((cell for cell in row if _has_surrogates(cell)), None)
                 if bad is not None:
                     yield Document(fallback_id, display, status="error", source_line=lineno,
@@ -249,30 +271,18 @@ def _read_jsonl(display: str, path: Path, id_field: str, text_field: str) -> Ite
                 if not raw.strip():
                     continue
                 any_line = True
-                fallback_id = f"{display}:{lineno}"
                 text, prob = _decode(raw, display, lineno)
                 size = len(raw)
                 if prob is not None:
-                    yield Document(fallback_id, display, status="error", problems=[prob], source_line=lineno)
+                    yield Document(post_id(display, lineno), display, status="error", problems=[prob],
+                                   source_line=lineno)
                     continue
-                try:
-                    record = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    yield Document(fallback_id, display, status="error", source_line=lineno,
-                                   problems=[problem("HC104", display, lineno, reason=exc.msg)])
-                    continue
-                if not isinstance(record, dict):
-                    yield Document(fallback_id, display, status="error", source_line=lineno,
-                                   problems=[problem("HC104", display, lineno, reason="not a JSON object")])
-                    continue
-                rid = record.get(id_field)
-                doc_id = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else fallback_id
-                doc = _post(doc_id, display, lineno, record.get(text_field), text_field)
+                doc = post_record(text, display, lineno, id_field, text_field)
                 doc.size = size
                 yield doc
         except (OSError, EOFError) as exc:  # a corrupt or truncated .gz
             any_line = True
-            yield Document(f"{display}:{lineno + 1}", display, status="error", source_line=lineno + 1,
+            yield Document(post_id(display, lineno + 1), display, status="error", source_line=lineno + 1,
                            problems=[problem("HC101", display, lineno + 1, reason=str(exc))])
         if not any_line:
             yield _finish(Document(display, display, text=""))

@@ -105,6 +105,11 @@ class EvidenceEntry:
     targets: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
 
+    @property
+    def is_fallback(self) -> bool:
+        """A category's fallback: an entry about no substance and no condition or effect."""
+        return not self.substances and not self.targets
+
     def to_dict(self) -> dict:
         """The entry as a report shows it: a new dict each time, sharing no list or dict with the entry."""
         return {
@@ -138,6 +143,11 @@ class PatternPack:
 
     def active_rules(self) -> list[Rule]:
         return [r for _, r in sorted(self.rules.items()) if not r.disabled]
+
+    def fallback_evidence(self, category: str) -> list[EvidenceEntry]:
+        """The evidence a finding of ``category`` gets when nothing more specific applies, by id."""
+        return sorted((e for e in self.evidence.values() if e.is_fallback and category in e.categories),
+                      key=lambda e: e.id)
 
 
 # --------------------------------------------------------------------------- schemas
@@ -408,9 +418,9 @@ def check_references(pack: PatternPack) -> list[Problem]:
             problems.append(problem("HC204", entry.origin.path, entry.origin.line, kind="parent", id=entry.parent))
         if entry.refers_to and entry.refers_to not in targets:
             problems.append(problem("HC204", entry.origin.path, entry.origin.line, kind="condition/effect", id=entry.refers_to))
-    covered = {c for e in pack.evidence.values() if not e.substances and not e.targets for c in e.categories}
+    covered: set[str] = set()
     for rule in pack.active_rules():
-        if rule.category not in covered:
+        if rule.category not in covered and not pack.fallback_evidence(rule.category):
             problems.append(problem("HC206", rule.origin.path, rule.origin.line, category=rule.category))
             covered.add(rule.category)
     return problems

@@ -27,10 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .errors import HealthClaimsError, Problem, problem
-from .findings import Finding
-from .inputs import relative_path
-from .scan import ScanResult
+from .errors import HealthClaimsError, problem
+from .findings import Finding, ScanResult, finding_key
 
 _DIRECTIVE = re.compile(
     r"<!--\s*healthclaims-(disable-next-line|disable-line|disable|enable)\b(.*?)-->", re.DOTALL
@@ -87,12 +85,6 @@ def parse_directives(text: str) -> list[Directive]:
 class Baseline:
     counts: Counter = field(default_factory=Counter)
 
-    @staticmethod
-    def key(result: ScanResult, f: Finding) -> tuple[str, str, str]:
-        doc = result.document
-        where = doc.id if doc.source_line is not None else relative_path(doc.path)
-        return f.rule_id, where, " ".join(f.text.lower().split())
-
     @classmethod
     def load(cls, path: Path) -> "Baseline":
         try:
@@ -107,7 +99,7 @@ class Baseline:
 
     @staticmethod
     def write(path: Path, results: list[ScanResult]) -> int:
-        counts = Counter(Baseline.key(r, f) for r in results for f in r.findings)
+        counts = Counter(finding_key(r, f) for r in results for f in r.findings)
         entries = [{"rule_id": k[0], "path": k[1], "text": k[2], "count": n} for k, n in sorted(counts.items())]
         path.write_text(json.dumps({"version": BASELINE_VERSION, "findings": entries}, indent=2) + "\n", "utf-8")
         return sum(counts.values())
@@ -149,7 +141,7 @@ class Policy:
                 f.suppressed_by = [f"inline:{directive.reason}" if directive.reason else "inline"]
                 result.suppressed.append(f)
                 continue
-            key = Baseline.key(result, f) if self.baseline else None
+            key = finding_key(result, f) if self.baseline else None
             if key is not None and self.remaining[key] > 0:
                 self.remaining[key] -= 1
                 f.suppressed_by = ["baseline"]
@@ -159,10 +151,9 @@ class Policy:
         result.findings = kept
         for d in directives:
             if not d.used:
-                result.notes.append(Problem(
-                    "HC110", f"unused suppression {d.describe()}: nothing here is flagged; remove the comment.",
-                    result.document.path, (result.document.source_line or 1) + d.line - 1, warning=True,
-                ))
+                result.notes.append(problem("HC110", result.document.path,
+                                            (result.document.source_line or 1) + d.line - 1, warning=True,
+                                            directive=d.describe()))
         if self.changed is not None:
             limit_to_changes([result], self.changed)
         return result

@@ -4,34 +4,42 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .patterns import PatternPack
+from .errors import Problem, problem
+from .patterns import PatternPack, Rule
 from .pipeline import get_pipeline
 
 
 @dataclass
 class ExampleFailure:
-    rule_id: str
+    rule: Rule
     which: str  # "match" or "no_match"
     text: str
     got: list[str]
 
-    def describe(self) -> str:
+    def problem(self) -> Problem:
+        """HC205, at the rule's place in its pattern file."""
         if self.which == "match":
-            return f"{self.rule_id}: expected a finding in: {self.text!r} (got rules: {', '.join(self.got) or 'none'})"
-        return f"{self.rule_id}: expected no finding in: {self.text!r}"
+            reason = f"expected a finding in {self.text!r} (got rules: {', '.join(self.got) or 'none'})"
+        else:
+            reason = f"expected no finding in {self.text!r}"
+        origin = self.rule.origin
+        return problem("HC205", origin.path, origin.line, rule=self.rule.id, which=self.which, reason=reason)
+
+    def describe(self) -> str:
+        return self.problem().format()
 
 
 def check_examples(pack: PatternPack, patterns: tuple[str, ...] = ()) -> tuple[int, list[ExampleFailure]]:
     nlp = get_pipeline(patterns)
     cases = [
-        (rule.id, which, text)
+        (rule, which, text)
         for rule in pack.active_rules()
         for which in ("match", "no_match")
         for text in rule.examples[which]
     ]
     failures = []
-    for (rule_id, which, text), doc in zip(cases, nlp.pipe(t for _, _, t in cases)):
+    for (rule, which, text), doc in zip(cases, nlp.pipe(t for _, _, t in cases)):
         got = sorted({f.rule_id for f in doc._.health_claims})
-        if (which == "match") != (rule_id in got):
-            failures.append(ExampleFailure(rule_id, which, text, got))
+        if (which == "match") != (rule.id in got):
+            failures.append(ExampleFailure(rule, which, text, got))
     return len(cases), failures

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from .findings import SEVERITY_RANK, Finding
+from .findings import SEVERITY_RANK, Finding, ScanResult
 from .inputs import Document, prose_view
 from .pipeline import analyze_many, get_pipeline, locate
-
-
-@dataclass
-class ScanResult:
-    document: Document
-    findings: list[Finding] = field(default_factory=list)
-    # findings an inline suppression or the baseline holds back (reason in suppressed_by)
-    suppressed: list[Finding] = field(default_factory=list)
-    # warnings about the document that do not stop it being scanned (unused suppressions)
-    notes: list = field(default_factory=list)
 
 
 def scan_documents(docs: Iterable[Document], patterns: tuple[str, ...] = (), batch_size: int = 64,

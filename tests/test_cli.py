@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import jsonschema
 
@@ -122,3 +123,36 @@ def test_console_script_runs_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert f"{bad}:2: error HC103" in proc.stderr
+
+
+def test_every_format_puts_a_multi_line_post_on_its_record_line(tmp_path, run_cli):
+    # a post of three lines on line 2 of the file: its findings are on line 2 in every format
+    # (text used to add the line within the post, reporting line 4)
+    posts = jsonl(tmp_path / "posts.jsonl", [{"id": "a", "text": "Hello."},
+                                             {"id": "b", "text": "Hi!\nNew chews.\nOur ginger chews cure migraines."}])
+    _, text, _ = run_cli("scan", "--no-config", str(posts))
+    assert text.splitlines()[0].startswith(f"{posts}:2:18 [b]: high disease_claim/disease-treatment")
+    _, github, _ = run_cli("scan", "--no-config", "--format", "github", str(posts))
+    assert "line=2," in github.splitlines()[0]
+    _, csv_out, _ = run_cli("scan", "--no-config", "--format", "csv", str(posts))
+    assert csv_out.splitlines()[1].split(",")[2:4] == ["2", "18"]
+
+
+def test_a_failing_rule_example_is_reported_as_hc205(tmp_path, run_cli):
+    rule = (tmp_path / "pack" / "rules" / "safety.yaml")
+    text = (Path(__file__).parent / "data" / "override_rule.yaml").read_text(encoding="utf-8")
+    write(rule, text.replace("    - Our kava drops are 100% safe with no side effects.\n",
+                             "    - Our kava drops are 100% safe with no side effects.\n    - Our kava tastes of pepper.\n"))
+    code, out, err = run_cli("rules", "test", "--patterns", str(tmp_path / "pack"))
+    assert code == 1 and " 1 failed" in out
+    assert f"{rule}:" in err and "error HC205: rule 'safety-claim' example match failed" in err
+
+
+def test_importing_the_report_and_renderers_does_not_load_spacy():
+    code = ("import sys, analyzer.report, analyzer.findings, analyzer.policy\n"
+            "import analyzer.renderers.text, analyzer.renderers.json, analyzer.renderers.jsonl, "
+            "analyzer.renderers.sarif, analyzer.renderers.github, analyzer.renderers.markdown, "
+            "analyzer.renderers.csv, analyzer.renderers.junit, analyzer.renderers.html\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc', 'numpy')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

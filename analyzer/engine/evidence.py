@@ -51,7 +51,7 @@ class EvidenceIndex:
             elif e.substances:
                 for s in e.substances:
                     self.by_substance[s].append(e)
-            else:
+            else:  # a category's fallback (EvidenceEntry.is_fallback)
                 for c in e.categories:
                     self.by_category[c].append(e)
         self._strength = {e.id: strength(e) for e in pack.evidence.values()}

@@ -5,20 +5,20 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
-from ..scan import ScanResult
-from ._common import first_source, location
+from ..report import RenderContext, Report
+from ._common import first_source
 
 COLUMNS = ["document", "path", "line", "column", "rule_id", "category", "severity", "hedged", "substance",
            "target", "claim", "sentence", "evidence_summary", "evidence_url"]
 
 
-def render(results: list[ScanResult], stream: TextIO) -> None:
+def render(report: Report, stream: TextIO, context: RenderContext) -> None:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for result in results:
+    for result in report.results:
         doc = result.document
         for f in result.findings:
-            line, column = location(result, f)
+            line, column = result.location(f)
             summary, url = first_source(f)
             writer.writerow([doc.id, doc.path, line, column, f.rule_id, f.category, f.severity,
                              "true" if f.hedged else "false", f.substance or "", f.target or "", f.text,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
-from ..scan import ScanResult
-from ._common import end_position, first_source, location, relative_path
+from ..report import RenderContext, Report
+from ._common import first_source, relative_path
 
 COMMAND = {"high": "error", "medium": "warning", "low": "notice"}
 
@@ -19,14 +19,14 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(results: list[ScanResult], stream: TextIO) -> None:
-    for result in results:
+def render(report: Report, stream: TextIO, context: RenderContext) -> None:
+    for result in report.results:
         path = relative_path(result.document.path)
         for f in result.findings:
-            line, column = location(result, f)
+            line, column = result.location(f)
             props = [f"file={_escape_property(path)}", f"line={line}"]
             if result.document.source_line is None:
-                end_line, end_column = end_position(result, f)
+                end_line, end_column = result.end_position(f)
                 props += [f"col={column}", f"endLine={end_line}", f"endColumn={end_column}"]
             props.append(f"title={_escape_property(f'healthclaims {f.rule_id} ({f.severity})')}")
             summary, url = first_source(f)
@@ -41,4 +41,4 @@ def render(results: list[ScanResult], stream: TextIO) -> None:
         from . import markdown
 
         with open(summary_path, "a", encoding="utf-8") as fh:
-            markdown.render(results, fh)
+            markdown.render(report, fh, context)

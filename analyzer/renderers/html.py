@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections import Counter
 from html import escape
 from typing import TextIO
 
-from ..scan import ScanResult
-from ._common import location
+from ..report import RenderContext, Report
 
 SEVERITIES = ("high", "medium", "low")
 
@@ -88,10 +86,10 @@ def _evidence(ev: dict) -> str:
             f'{escape(ev.get("summary", ""))}<ul>{"".join(links)}</ul></div>')
 
 
-def render(results: list[ScanResult], stream: TextIO) -> None:
-    findings = [(r, f) for r in results for f in r.findings]
-    counts = Counter((f.category, f.severity) for _, f in findings)
-    categories = sorted({f.category for _, f in findings})
+def render(report: Report, stream: TextIO, context: RenderContext) -> None:
+    results, summary = report.results, report.summary
+    findings = list(report.findings())
+    categories = summary.categories()
     substances = sorted({f.substance for _, f in findings if f.substance})
     script_hash = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
     csp = f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'; img-src 'none'"
@@ -103,20 +101,20 @@ def render(results: list[ScanResult], stream: TextIO) -> None:
         "<title>healthclaims report</title>",
         f"<style>{STYLE}</style></head><body>",
         "<h1>healthclaims report</h1>",
-        f'<p><span id="shown">{len(findings)}</span> of {len(findings)} claims shown; '
-        f"{sum(1 for r in results if r.findings)} of {len(results)} documents have claims"
-        + (f"; {sum(len(r.suppressed) for r in results)} suppressed" if any(r.suppressed for r in results) else "")
+        f'<p><span id="shown">{summary.findings}</span> of {summary.findings} claims shown; '
+        f"{summary.documents_with_findings} of {summary.documents} documents have claims"
+        + (f"; {summary.suppressed} suppressed" if summary.suppressed else "")
         + ".</p>",
     ]
     if findings:
         out.append('<table id="summary"><thead><tr><th>category</th>'
                    + "".join(f"<th>{s}</th>" for s in SEVERITIES) + "<th>total</th></tr></thead><tbody>")
         for c in categories:
-            row = [counts.get((c, s), 0) for s in SEVERITIES]
+            row = [summary.count(c, s) for s in SEVERITIES]
             out.append(f"<tr><td>{escape(c)}</td>" + "".join(f"<td>{n}</td>" for n in row) + f"<td>{sum(row)}</td></tr>")
         out.append("</tbody></table>")
     out.append('<div class="filters">' + _select("category", "Category", categories)
-               + _select("severity", "Severity", [s for s in SEVERITIES if any(f.severity == s for _, f in findings)])
+               + _select("severity", "Severity", [s for s in SEVERITIES if summary.count(severity=s)])
                + _select("substance", "Substance", substances) + "</div>")
     for r in results:
         doc = r.document
@@ -130,7 +128,7 @@ def render(results: list[ScanResult], stream: TextIO) -> None:
         if not r.findings and doc.status == "ok":
             out.append('<p class="meta">No claims found.</p>')
         for f in r.findings:
-            line, column = location(r, f)
+            line, column = r.location(f)
             hedge = " · hedged (still a claim)" if f.hedged else ""
             subject = f" · {escape(f.substance)}" if f.substance else ""
             out.append(

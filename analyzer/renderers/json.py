@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ..report import build_report
-from ..scan import ScanResult
+from ..report import RenderContext, Report, build_report
 
 
-def render(results: list[ScanResult], stream: TextIO) -> None:
-    json.dump(build_report(results), stream, indent=2, sort_keys=True, ensure_ascii=False)
+def render(report: Report, stream: TextIO, context: RenderContext) -> None:
+    json.dump(build_report(report.results), stream, indent=2, sort_keys=True, ensure_ascii=False)
     stream.write("\n")

@@ -6,18 +6,18 @@ A killed run leaves a valid prefix, which ``--resume`` continues.
 from __future__ import annotations
 
 import json
-from typing import Iterable, TextIO
+from typing import TextIO
 
-from ..report import document_entry
-from ..scan import ScanResult
+from ..findings import ScanResult
+from ..report import RenderContext, Report, document_entry
 
 
 def line(result: ScanResult) -> str:
     return json.dumps(document_entry(result), sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def render(results: Iterable[ScanResult], stream: TextIO) -> None:
-    for result in results:
+def render(report: Report, stream: TextIO, context: RenderContext) -> None:
+    for result in report.results:
         stream.write(line(result))
         stream.flush()
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TextIO
 from xml.etree import ElementTree as ET
 
-from ..scan import ScanResult
-from ._common import first_source, location
+from ..report import RenderContext, Report
+from ._common import first_source
 
 
-def render(results: list[ScanResult], stream: TextIO) -> None:
+def render(report: Report, stream: TextIO, context: RenderContext) -> None:
+    results = report.results
     suite = ET.Element("testsuite", name="healthclaims")
     failures = errors = 0
     for result in results:
@@ -21,7 +22,7 @@ def render(results: list[ScanResult], stream: TextIO) -> None:
             ET.SubElement(case, "error", message=problem).text = problem
         for f in result.findings:
             failures += 1
-            line, column = location(result, f)
+            line, column = result.location(f)
             summary, url = first_source(f)
             message = f"{f.severity} {f.category}/{f.rule_id}: \"{f.text}\""
             body = f"{doc.path}:{line}:{column}\n{f.sentence}\n{f.message}\nCounter-evidence: {summary} {url}".strip()

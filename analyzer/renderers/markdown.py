@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TextIO
 
-from ..scan import ScanResult
-from ._common import location
+from ..report import RenderContext, Report
 
 SEVERITIES = ("high", "medium", "low")
 
@@ -31,24 +29,21 @@ def _highlight(sentence: str, claim: str) -> str:
     return f"{_md(sentence[:at])}**{_md(claim)}**{_md(sentence[at + len(claim):])}"
 
 
-def render(results: list[ScanResult], stream: TextIO) -> None:
-    findings = [(r, f) for r in results for f in r.findings]
+def render(report: Report, stream: TextIO, context: RenderContext) -> None:
     w = stream.write
+    summary = report.summary
     w("## healthclaims report\n\n")
-    docs_with = sum(1 for r in results if r.findings)
-    w(f"{len(findings)} claim{'s' if len(findings) != 1 else ''} in {docs_with} of {len(results)} "
-      f"document{'s' if len(results) != 1 else ''}.\n\n")
-    if findings:
-        counts = Counter((f.category, f.severity) for _, f in findings)
-        categories = sorted({c for c, _ in counts})
+    w(f"{summary.findings} claim{'s' if summary.findings != 1 else ''} in {summary.documents_with_findings} of "
+      f"{summary.documents} document{'s' if summary.documents != 1 else ''}.\n\n")
+    if summary.findings:
         w("| category | " + " | ".join(SEVERITIES) + " | total |\n")
         w("| --- |" + " --- |" * (len(SEVERITIES) + 1) + "\n")
-        for c in categories:
-            row = [counts.get((c, s), 0) for s in SEVERITIES]
+        for c in summary.categories():
+            row = [summary.count(c, s) for s in SEVERITIES]
             w(f"| {c} | " + " | ".join(str(n) for n in row) + f" | {sum(row)} |\n")
         w("\n")
-    for r, f in findings:
-        line, column = location(r, f)
+    for r, f in report.findings():
+        line, column = r.location(f)
         hedge = " (hedged)" if f.hedged else ""
         subject = f" [{_md(f.substance)}]" if f.substance else ""
         w(f"### `{r.document.path}:{line}:{column}` {f.severity} {f.category}{hedge}{subject}\n\n")
@@ -62,7 +57,7 @@ def render(results: list[ScanResult], stream: TextIO) -> None:
             )
             w(f"- **{ev.get('verdict', '').replace('_', ' ')}**: {_md(ev.get('summary', ''))} {links}\n")
         w("\n")
-    problems = [(r, p) for r in results for p in r.document.problems]
+    problems = [(r, p) for r in report.results for p in r.document.problems]
     if problems:
         w("### Input problems\n\n")
         for _, p in problems:

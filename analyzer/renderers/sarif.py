@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import TextIO
 
 from .. import __version__
+from ..findings import ScanResult
 from ..patterns import Rule
-from ..scan import ScanResult
-from ._common import SARIF_LEVEL, end_position, fingerprints_for, first_source, relative_path
+from ..report import RenderContext, Report
+from ._common import SARIF_LEVEL, fingerprints_for, first_source, relative_path
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/healthclaims/"
@@ -84,7 +85,7 @@ def build(results: list[ScanResult], rules: list[Rule], root: str | None = None,
             if doc.source_line is not None:
                 region = {"startLine": doc.source_line}
             else:
-                end_line, end_column = end_position(result, f)
+                end_line, end_column = result.end_position(f)
                 region = {"startLine": f.line, "startColumn": f.column, "endLine": end_line, "endColumn": end_column}
             entry = {
                 "ruleId": f.rule_id,
@@ -134,7 +135,6 @@ def build(results: list[ScanResult], rules: list[Rule], root: str | None = None,
     }
 
 
-def render(results: list[ScanResult], stream: TextIO, rules: list[Rule], root: str | None = None,
-           evidence: dict[str, list[dict]] | None = None) -> None:
-    json.dump(build(results, rules, root, evidence), stream, indent=2, sort_keys=True, ensure_ascii=False)
+def render(report: Report, stream: TextIO, context: RenderContext) -> None:
+    json.dump(build(report.results, context.rules, context.root, context.category_evidence), stream, indent=2, sort_keys=True, ensure_ascii=False)
     stream.write("\n")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
-from ..scan import ScanResult
+from ..findings import Finding, ScanResult
+from ..report import RenderContext, Report
 
 _COLOURS = {"high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -19,41 +20,36 @@ def use_colour(stream: TextIO, forced: bool | None = None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def location(result: ScanResult, line: int, column: int) -> str:
+def location(result: ScanResult, f: Finding) -> str:
+    """path:line:column of a finding (see ScanResult.location), with a post's id."""
     doc = result.document
-    if doc.source_line is not None:
-        # a JSONL post: the record's line in the file, the column within the post
-        return f"{doc.path}:{doc.source_line + line - 1}:{column} [{doc.id}]"
-    return f"{doc.path}:{line}:{column}"
+    line, column = result.location(f)
+    return f"{doc.path}:{line}:{column}" + (f" [{doc.id}]" if doc.source_line is not None else "")
 
 
-def render(results: list[ScanResult], stream: TextIO, colour: bool, quiet: bool = False) -> None:
+def render(report: Report, stream: TextIO, context: RenderContext) -> None:
     def paint(text: str, code: str) -> str:
-        return f"{code}{text}{_RESET}" if colour else text
+        return f"{code}{text}{_RESET}" if context.colour else text
 
-    total = 0
-    for result in results:
-        for f in result.findings:
-            total += 1
-            where = paint(location(result, f.line, f.column), _BOLD)
-            sev = paint(f.severity, _COLOURS[f.severity])
-            hedge = " (hedged)" if f.hedged else ""
-            subject = f" [{f.substance}]" if f.substance else ""
-            line = f"{where}: {sev} {f.category}/{f.rule_id}{hedge}: \"{f.text}\"{subject}"
-            if f.evidence:
-                ev = f.evidence[0]
-                src = ev["sources"][0]
-                year = f", {src['year']}" if src.get("year") else ""
-                line += f" -> {ev['summary']} ({src['publisher']}{year}: {src['url']})"
-            stream.write(line + "\n")
-    docs = len(results)
-    flagged = sum(1 for r in results if r.findings)
-    errors = sum(1 for r in results if r.document.status == "error")
-    if not quiet or total:
-        parts = [f"Found {total} claim{'s' if total != 1 else ''} in {flagged} of {docs} document{'s' if docs != 1 else ''}"]
-        suppressed = sum(len(r.suppressed) for r in results)
-        if suppressed:
-            parts.append(f"{suppressed} suppressed or in the baseline")
-        if errors:
-            parts.append(f"{errors} could not be read")
+    for result, f in report.findings():
+        where = paint(location(result, f), _BOLD)
+        sev = paint(f.severity, _COLOURS[f.severity])
+        hedge = " (hedged)" if f.hedged else ""
+        subject = f" [{f.substance}]" if f.substance else ""
+        line = f"{where}: {sev} {f.category}/{f.rule_id}{hedge}: \"{f.text}\"{subject}"
+        if f.evidence:
+            ev = f.evidence[0]
+            src = ev["sources"][0]
+            year = f", {src['year']}" if src.get("year") else ""
+            line += f" -> {ev['summary']} ({src['publisher']}{year}: {src['url']})"
+        stream.write(line + "\n")
+    summary = report.summary
+    total, docs = summary.findings, summary.documents
+    if not context.quiet or total:
+        parts = [f"Found {total} claim{'s' if total != 1 else ''} in {summary.documents_with_findings} of {docs} "
+                 f"document{'s' if docs != 1 else ''}"]
+        if summary.suppressed:
+            parts.append(f"{summary.suppressed} suppressed or in the baseline")
+        if summary.documents_with_errors:
+            parts.append(f"{summary.documents_with_errors} could not be read")
         stream.write(paint("; ".join(parts) + ".", _DIM) + "\n")

@@ -7,20 +7,17 @@ inputs be scanned and reported).
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import functools
-import importlib
 import json
-import os
 import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from . import __version__
-from .errors import HealthClaimsError, problem
+from .. import __version__
+from ..errors import HealthClaimsError, problem
 
 app = typer.Typer(
     add_completion=False,
@@ -79,7 +76,7 @@ def reports_errors(func):
 
 
 def _pack(patterns: Optional[List[Path]]):
-    from .patterns import cached_pack
+    from ..patterns import cached_pack
 
     return cached_pack(tuple(str(p) for p in patterns or ()))
 
@@ -120,161 +117,16 @@ def scan(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings only, no summary line when there are none."),
 ) -> None:
     """Scan text, Markdown, HTML and JSONL posts for health claims."""
-    from .config import Config, load_config
-    from .inputs import read_documents, total_bytes
-    from .policy import Baseline, Policy
-    from .progress import Progress
-    from .renderers import text as text_renderer
-    from .scan import failing, scan_documents
+    from .scan import ScanOptions, run
 
-    config = Config() if no_config else load_config(config_file)
-    pattern_dirs = tuple(config.patterns) + tuple(str(p) for p in patterns or ())
-    pack = _pack([Path(p) for p in pattern_dirs])  # validate pattern packs before reading any input
-    baseline_data = Baseline.load(baseline) if baseline is not None else None
-    known = {r.id for r in pack.active_rules()} | {r.category for r in pack.active_rules()}
-    unknown = sorted({*config.disable, *config.severity} - known)
-    if unknown:
-        raise HealthClaimsError(problem("HC304", str(config.path), field="disable/severity",
-                                        reason=f"unknown rule or category {', '.join(unknown)}"))
-    changed = None
-    if diff is not None:
-        from .gitutil import changed_lines
-
-        changed = changed_lines(diff)
-    if resume and (output is None or output_format is not OutputFormat.jsonl):
-        raise HealthClaimsError(problem("HC307", reason="--resume needs --format jsonl and --output FILE"))
-    if write_baseline is not None and output_format is OutputFormat.jsonl:
-        raise HealthClaimsError(problem("HC307", reason="--write-baseline cannot be combined with --format jsonl"))
-    policy = Policy(config, baseline_data, changed)
-    docs = read_documents(paths, id_field, text_field,
-                          accept=config.wants if (config.include or config.exclude) else None)
-    done = _resume_point(output) if resume else 0
-    docs = _skip(docs, done)
-    workers = _workers(jobs, paths)
-    meter = Progress(total_bytes(paths), progress if progress is not None else (sys.stderr.isatty() and not quiet))
-
-    def stream_results():
-        for result in scan_documents(docs, pattern_dirs, jobs=workers):
-            policy.apply(result)
-            meter.update(result.document.size)
-            for prob in (*result.document.problems, *result.notes):
-                _err(prob.format())
-            yield result
-
-    stream = open(output, "a" if resume else "w", encoding="utf-8") if output else sys.stdout
-    results = []
-    # streamed runs keep only what the exit code needs, so memory stays flat
-    outcome = _Outcome()
-    try:
-        if output_format is OutputFormat.jsonl and workers > 1 and baseline_data is None and changed is None:
-            # everything but writing happens in the workers
-            from .renderers.jsonl import WorkerLine
-            from .scan import finished_in_workers
-
-            for text, status, severities, messages, size in finished_in_workers(
-                    docs, pattern_dirs, workers, WorkerLine(config)):
-                meter.update(size)
-                for message in messages:
-                    _err(message)
-                stream.write(text)
-                outcome.add(status, severities)
-            stream.flush()
-            meter.close()
-        elif output_format is OutputFormat.jsonl:
-            from .renderers import jsonl
-
-            for result in stream_results():
-                stream.write(jsonl.line(result))
-                stream.flush()
-                outcome.add(result.document.status, [f.severity for f in result.findings])
-            meter.close()
-        else:
-            results = list(stream_results())
-            meter.close()
-            if output_format is OutputFormat.sarif:
-                from .renderers import sarif
-
-                fallback: dict[str, list[dict]] = {}
-                for entry in sorted(pack.evidence.values(), key=lambda e: e.id):
-                    if not entry.substances and not entry.targets:
-                        for category in entry.categories:
-                            fallback.setdefault(category, []).append(entry.to_dict())
-                sarif.render(results, stream, rules=pack.active_rules(), evidence=fallback)
-            elif output_format is not OutputFormat.text:
-                renderer = importlib.import_module(f".renderers.{output_format.value}", __package__)
-                renderer.render(results, stream)
-            else:
-                colour = text_renderer.use_colour(stream, color)
-                text_renderer.render(results, stream, colour=colour, quiet=quiet)
-    finally:
-        if output:
-            stream.close()
-    if write_baseline is not None:
-        count = Baseline.write(write_baseline, results)
-        _err(f"healthclaims: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline}")
-    for r in results:
-        outcome.add(r.document.status, [f.severity for f in r.findings])
-    if outcome.error:
-        raise typer.Exit(2)
-    threshold = fail_on.value if fail_on is not None else (config.fail_on or "low")
-    if exit_zero or write_baseline is not None:
-        raise typer.Exit(0)
-    raise typer.Exit(1 if failing([outcome.severities], threshold) else 0)
-
-
-@dataclasses.dataclass
-class _Outcome:
-    """What the exit code needs from a run: whether a document failed, and the severities seen."""
-
-    error: bool = False
-    severities: set = dataclasses.field(default_factory=set)
-
-    def add(self, status: str, severities: list[str]) -> None:
-        self.error = self.error or status == "error"
-        self.severities.update(severities)
-
-
-AUTO_JOBS_BYTES = 5 * 1024 * 1024
-
-
-def _workers(jobs: int | None, paths: list[str]) -> int:
-    cores = os.cpu_count() or 1
-    if jobs is not None:
-        return jobs if jobs > 0 else cores
-    from .inputs import export_kind
-
-    size = 0
-    for raw in paths:
-        p = Path(raw)
-        if raw != "-" and p.is_file() and export_kind(p):
-            size += p.stat().st_size
-    return cores if size >= AUTO_JOBS_BYTES else 1
-
-
-def _resume_point(output: Path) -> int:
-    """How many documents a previous --format jsonl run finished; a torn last line is cut off."""
-    if not output.exists():
-        return 0
-    data = output.read_bytes()
-    keep = data.rfind(b"\n") + 1
-    lines = data[:keep].splitlines()
-    for n, raw in enumerate(lines):
-        try:
-            json.loads(raw)
-        except ValueError:
-            keep = sum(len(x) + 1 for x in lines[:n])
-            lines = lines[:n]
-            break
-    if keep != len(data):
-        with open(output, "r+b") as fh:
-            fh.truncate(keep)
-    return len(lines)
-
-
-def _skip(docs, n: int):
-    for k, doc in enumerate(docs):
-        if k >= n:
-            yield doc
+    options = ScanOptions(
+        paths=paths, output_format=output_format.value, output=output,
+        fail_on=fail_on.value if fail_on is not None else None, exit_zero=exit_zero, config_file=config_file,
+        no_config=no_config, baseline=baseline, write_baseline=write_baseline, diff=diff, jobs=jobs,
+        resume=resume, progress=progress, patterns=list(patterns or ()), id_field=id_field,
+        text_field=text_field, color=color, quiet=quiet,
+    )
+    raise typer.Exit(run(options))
 
 
 @app.command("dask")
@@ -289,7 +141,7 @@ def dask_scan(
     text_field: str = typer.Option("text", "--text-field", help="Field holding the post text."),
 ) -> None:
     """Scan a partitioned post export on Dask and write findings as Parquet (needs the 'dask' extra)."""
-    from .distributed import scan_dataset
+    from ..distributed import scan_dataset
 
     counts = scan_dataset(inputs, output, id_field=id_field, text_field=text_field,
                           patterns=[str(p) for p in patterns or ()], scheduler=scheduler, workers=workers)
@@ -316,7 +168,7 @@ def rules_list(
 @reports_errors
 def rules_test(patterns: Optional[List[Path]] = PatternsOption) -> None:
     """Run every rule against its own match / no_match examples."""
-    from .rulecheck import check_examples
+    from ..rulecheck import check_examples
 
     pack = _pack(patterns)
     total, failures = check_examples(pack, tuple(str(p) for p in patterns or ()))
@@ -350,10 +202,10 @@ def explain(
     out += ["", f"How to fix: {' '.join(rule.fix.split())}", "", "Flags:"]
     out += [f"  + {t}" for t in rule.examples["match"]]
     out += ["Does not flag:"] + [f"  - {t}" for t in rule.examples["no_match"]]
-    fallback = [e for e in pack.evidence.values() if rule.category in e.categories and not e.substances and not e.targets]
+    fallback = pack.fallback_evidence(rule.category)
     if fallback:
         out += ["", "Counter-evidence (category level; findings add substance- and condition-specific entries):"]
-        for e in sorted(fallback, key=lambda x: x.id):
+        for e in fallback:
             out.append(f"  [{e.verdict}] {e.summary}")
             out += [f"    - {s['title']} ({s['publisher']}{', ' + str(s['year']) if s.get('year') else ''}) {s['url']}" for s in e.sources]
     typer.echo("\n".join(out))
@@ -365,7 +217,7 @@ def patterns_validate(
     dirs: Optional[List[Path]] = typer.Argument(None, help="Pattern directories to check with the built-ins (default: built-ins only)."),
 ) -> None:
     """Validate pattern files against their JSON Schemas and check cross-references."""
-    from .patterns import load_pack
+    from ..patterns import load_pack
 
     pack = load_pack([str(d) for d in dirs or ()])
     counts = {
@@ -388,7 +240,7 @@ def eval_command(
     patterns: Optional[List[Path]] = PatternsOption,
 ) -> None:
     """Measure precision, recall and F1 on labelled sentences, overall and per category."""
-    from .evaluate import evaluate, format_table, load_labelled
+    from ..evaluate import evaluate, format_table, load_labelled
 
     _pack(patterns)
     if not file.is_file():

@@ -1,0 +1,255 @@
+"""``healthclaims scan``, step by step: settings, input, scanning, output, exit code.
+
+:func:`run` is what the command does once Typer has parsed its options into
+:class:`ScanOptions`; each step is a small function below it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Iterator, TextIO
+
+import typer
+
+from ..config import Config, load_config
+from ..errors import HealthClaimsError, problem
+from ..findings import ScanResult
+from ..patterns import PatternPack, cached_pack
+from ..policy import Baseline, Policy
+from ..progress import Progress
+from ..report import RenderContext, Report, render
+
+AUTO_JOBS_BYTES = 5 * 1024 * 1024
+
+
+@dataclasses.dataclass
+class ScanOptions:
+    """The options of ``healthclaims scan`` (see its help)."""
+
+    paths: list[str]
+    output_format: str = "text"
+    output: Path | None = None
+    fail_on: str | None = None
+    exit_zero: bool = False
+    config_file: Path | None = None
+    no_config: bool = False
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    diff: str | None = None
+    jobs: int | None = None
+    resume: bool = False
+    progress: bool | None = None
+    patterns: list[Path] = dataclasses.field(default_factory=list)
+    id_field: str = "id"
+    text_field: str = "text"
+    color: bool | None = None
+    quiet: bool = False
+
+
+@dataclasses.dataclass
+class ScanSettings:
+    """What the options and the configuration file decide together, checked before any input is read."""
+
+    config: Config
+    pattern_dirs: tuple[str, ...]
+    pack: PatternPack
+    baseline: Baseline | None
+    changed: dict | None  # --diff: file -> changed lines
+    workers: int
+
+    @property
+    def policy(self) -> Policy:
+        return Policy(self.config, self.baseline, self.changed)
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What the exit code needs from a run: whether a document failed, and the severities seen."""
+
+    error: bool = False
+    severities: set = dataclasses.field(default_factory=set)
+
+    def add(self, status: str, severities: list[str]) -> None:
+        self.error = self.error or status == "error"
+        self.severities.update(severities)
+
+
+def run(options: ScanOptions) -> int:
+    """Scan, write the report, and return the exit code."""
+    settings = load_settings(options)
+    docs = read_inputs(options, settings)
+    meter = Progress(_total_bytes(options.paths),
+                     options.progress if options.progress is not None else (sys.stderr.isatty() and not options.quiet))
+    stream = _open_output(options)
+    try:
+        if options.output_format == "jsonl":
+            outcome, results = write_lines(docs, settings, stream, meter), []
+        else:
+            results = list(_scanned(docs, settings, meter))
+            meter.close()
+            render(options.output_format, Report(results), stream, render_context(options, settings.pack, stream))
+            outcome = Outcome()
+    finally:
+        if options.output:
+            stream.close()
+    if options.write_baseline is not None:
+        count = Baseline.write(options.write_baseline, results)
+        _err(f"healthclaims: wrote {count} finding{'s' if count != 1 else ''} to the baseline {options.write_baseline}")
+    for r in results:
+        outcome.add(r.document.status, [f.severity for f in r.findings])
+    return exit_code(outcome, options, settings.config)
+
+
+def load_settings(options: ScanOptions) -> ScanSettings:
+    """Configuration, pattern packs, baseline and ``--diff``; a problem with any stops the run."""
+    config = Config() if options.no_config else load_config(options.config_file)
+    pattern_dirs = tuple(config.patterns) + tuple(str(p) for p in options.patterns)
+    pack = cached_pack(pattern_dirs)  # validate pattern packs before reading any input
+    baseline = Baseline.load(options.baseline) if options.baseline is not None else None
+    known = {r.id for r in pack.active_rules()} | {r.category for r in pack.active_rules()}
+    unknown = sorted({*config.disable, *config.severity} - known)
+    if unknown:
+        raise HealthClaimsError(problem("HC304", str(config.path), field="disable/severity",
+                                        reason=f"unknown rule or category {', '.join(unknown)}"))
+    changed = None
+    if options.diff is not None:
+        from ..gitutil import changed_lines
+
+        changed = changed_lines(options.diff)
+    check_combinations(options)
+    return ScanSettings(config, pattern_dirs, pack, baseline, changed, workers(options.jobs, options.paths))
+
+
+def check_combinations(options: ScanOptions) -> None:
+    """HC307 for options that do not go together."""
+    if options.resume and (options.output is None or options.output_format != "jsonl"):
+        raise HealthClaimsError(problem("HC307", reason="--resume needs --format jsonl and --output FILE"))
+    if options.write_baseline is not None and options.output_format == "jsonl":
+        raise HealthClaimsError(problem("HC307", reason="--write-baseline cannot be combined with --format jsonl"))
+
+
+def read_inputs(options: ScanOptions, settings: ScanSettings):
+    """The documents to scan, in order; with ``--resume``, those a previous run did not finish."""
+    from ..inputs import read_documents
+
+    config = settings.config
+    docs = read_documents(options.paths, options.id_field, options.text_field,
+                          accept=config.wants if (config.include or config.exclude) else None)
+    done = resume_point(options.output) if options.resume else 0
+    return (doc for k, doc in enumerate(docs) if k >= done)
+
+
+def _scanned(docs, settings: ScanSettings, meter: Progress) -> Iterator[ScanResult]:
+    """Scan results with the policy applied, each document's problems printed as it finishes."""
+    from ..scan import scan_documents
+
+    policy = settings.policy
+    for result in scan_documents(docs, settings.pattern_dirs, jobs=settings.workers):
+        policy.apply(result)
+        meter.update(result.document.size)
+        for prob in (*result.document.problems, *result.notes):
+            _err(prob.format())
+        yield result
+
+
+def write_lines(docs, settings: ScanSettings, stream: TextIO, meter: Progress) -> Outcome:
+    """``--format jsonl``: a line per document as it finishes, keeping only what the exit code needs
+    (memory stays flat). With workers and no baseline or ``--diff``, all but writing happens in them."""
+    outcome = Outcome()
+    if settings.workers > 1 and settings.baseline is None and settings.changed is None:
+        from ..renderers.jsonl import WorkerLine
+        from ..scan import finished_in_workers
+
+        for text, status, severities, messages, size in finished_in_workers(
+                docs, settings.pattern_dirs, settings.workers, WorkerLine(settings.config)):
+            meter.update(size)
+            for message in messages:
+                _err(message)
+            stream.write(text)
+            outcome.add(status, severities)
+    else:
+        from ..renderers.jsonl import line
+
+        for result in _scanned(docs, settings, meter):
+            stream.write(line(result))
+            stream.flush()
+            outcome.add(result.document.status, [f.severity for f in result.findings])
+    stream.flush()
+    meter.close()
+    return outcome
+
+
+def render_context(options: ScanOptions, pack: PatternPack, stream: TextIO) -> RenderContext:
+    from ..renderers.text import use_colour
+
+    rules = pack.active_rules()
+    return RenderContext(
+        colour=use_colour(stream, options.color), quiet=options.quiet, rules=rules,
+        category_evidence={c: [e.to_dict() for e in pack.fallback_evidence(c)] for c in {r.category for r in rules}},
+    )
+
+
+def exit_code(outcome: Outcome, options: ScanOptions, config: Config) -> int:
+    if outcome.error:
+        return 2
+    if options.exit_zero or options.write_baseline is not None:
+        return 0
+    threshold = options.fail_on or config.fail_on or "low"
+    from ..scan import failing
+
+    return 1 if failing([outcome.severities], threshold) else 0
+
+
+def workers(jobs: int | None, paths: list[str]) -> int:
+    """Worker processes: ``--jobs`` (0: one per core), else one per core for post exports of 5 MB or more."""
+    cores = os.cpu_count() or 1
+    if jobs is not None:
+        return jobs if jobs > 0 else cores
+    from ..inputs import export_kind
+
+    size = 0
+    for raw in paths:
+        p = Path(raw)
+        if raw != "-" and p.is_file() and export_kind(p):
+            size += p.stat().st_size
+    return cores if size >= AUTO_JOBS_BYTES else 1
+
+
+def resume_point(output: Path) -> int:
+    """How many documents a previous --format jsonl run finished; a torn last line is cut off."""
+    if not output.exists():
+        return 0
+    data = output.read_bytes()
+    keep = data.rfind(b"\n") + 1
+    lines = data[:keep].splitlines()
+    for n, raw in enumerate(lines):
+        try:
+            json.loads(raw)
+        except ValueError:
+            keep = sum(len(x) + 1 for x in lines[:n])
+            lines = lines[:n]
+            break
+    if keep != len(data):
+        with open(output, "r+b") as fh:
+            fh.truncate(keep)
+    return len(lines)
+
+
+def _open_output(options: ScanOptions) -> TextIO:
+    if options.output is None:
+        return sys.stdout
+    return open(options.output, "a" if options.resume else "w", encoding="utf-8")
+
+
+def _total_bytes(paths: list[str]) -> int | None:
+    from ..inputs import total_bytes
+
+    return total_bytes(paths)
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
