@@ -51,7 +51,7 @@ def _scan_records(records: Iterable[tuple[str, str, object, list[dict]]], patter
     # findings are pulled one post at a time, so only one post's Finding objects are alive at once
     found = analyze_many([text for _, _, text, probs in records if not probs], nlp)
     rows = []
-    for doc_id, source, text, probs in records:
+    for doc_id, _source, text, probs in records:
         findings = [] if probs else [f.to_dict() for f in locate(text, next(found))]
         status = "error" if probs else ("empty" if not str(text).strip() else "ok")
         rows.append({"id": doc_id, "status": status, "n_findings": len(findings),

@@ -29,9 +29,8 @@ class Errors:
     HC206 = "category '{category}' has no fallback evidence entry; add one with applies_to.categories only."
     HC207 = "pattern directory not found: {dir}; pass an existing directory to --patterns."
     HC208 = "invalid rule pattern token '{token}': {reason}."
-    HC209 = ("the built-in patterns (package 'analyzer.data') are not installed; 'analyzer' was imported "
-             "from {where}. Install the project ('pip install .' or 'pip install -e .') and run from "
-             "outside the source folder.")
+    HC209 = ("the built-in patterns are missing: 'analyzer' was imported from {where}, which has neither the "
+             "package 'analyzer.data' nor a 'patterns' folder beside it. Install the project ('pip install .').")
     # Usage (HC3xx)
     HC301 = "unknown rule id '{id}'; run 'healthclaims rules' to list rule ids."
     HC302 = "labelled line {line} is invalid: {reason}; each line needs 'text' and 'label' (0 or 1)."

@@ -38,7 +38,7 @@ class Finding:
     # Why a candidate was not reported (only filled for suppressed candidates).
     suppressed_by: list[str] = field(default_factory=list)
 
-    def shifted(self, offset: int) -> "Finding":
+    def shifted(self, offset: int) -> Finding:
         self.start += offset
         self.end += offset
         return self

@@ -265,15 +265,19 @@ def _iter_files(root: Traversable | Path, label: str) -> list[tuple[str, Travers
     return sorted(found, key=lambda pair: pair[0])
 
 
-def builtin_root() -> Traversable:
+def builtin_root() -> Traversable | Path:
+    """The built-in pattern data: the package ``analyzer.data`` when installed, else the
+    ``patterns/`` folder beside the ``analyzer`` package of a source checkout."""
     try:
         return resources.files("analyzer.data")
     except ModuleNotFoundError:
         # e.g. "python -m analyzer" in a source checkout that shadows the installed package
         import analyzer
 
-        where = str(Path(analyzer.__file__).parent)
-        raise HealthClaimsError(problem("HC209", where=where)) from None
+        source = Path(analyzer.__file__).resolve().parent
+        if (source.parent / "patterns").is_dir():
+            return source.parent / "patterns"
+        raise HealthClaimsError(problem("HC209", where=str(source))) from None
 
 
 def load_pack(extra_dirs: Iterable[str | Path] = (), include_builtin: bool = True) -> PatternPack:
@@ -332,73 +336,84 @@ def _claimed(data: dict, node, key: str, label, path: str, seen: dict, problems:
 
 
 def _merge(pack: PatternPack, kind: str, data: dict, node, path: str, seen: dict, problems: list[Problem]) -> None:
-    if kind == "lexicon":
-        pack.irregular.update(data.get("irregular", {}))
-        pack.name_suffixes.update(s.lower() for s in data.get("name_suffixes", []))
-        def lex_key(raw: dict) -> tuple[str, str]:
-            return "lex", f"{raw.get('class', data['class'])}:{raw['id']}"
+    """Add the entries of one pattern file (of ``kind``) to ``pack``."""
+    merge = {"lexicon": _merge_lexicon, "rules": _merge_rules, "context": _merge_context}.get(kind, _merge_evidence)
+    merge(pack, data, node, path, seen, problems)
 
-        for raw, origin in _claimed(data, node, "entries", lex_key, path, seen, problems):
-            cls = raw.get("class", data["class"])
-            terms = list(raw.get("terms", []))
-            for verb in raw.get("verbs", []):
-                terms.extend(inflections(verb.lower(), pack.irregular))
-            pack.lexicon[(cls, raw["id"])] = LexiconEntry(
-                cls=cls,
-                id=raw["id"],
-                name=raw.get("name", raw["id"].replace("_", " ")),
-                terms=sorted({t.strip().lower() for t in terms if t.strip()}),
-                origin=origin,
-                kind=raw.get("kind"),
-                parent=raw.get("parent"),
-                tier=raw.get("tier"),
-                generic=raw.get("generic", False),
-                refers_to=raw.get("refers_to"),
-                name_stems=list(raw.get("name_stems", [])),
-            )
-    elif kind == "rules":
-        pack.groups.update(data.get("groups", {}))
-        for raw, origin in _claimed(data, node, "rules", lambda r: ("rule", r["id"]), path, seen, problems):
-            pack.rules[raw["id"]] = Rule(
-                id=raw["id"],
-                category=raw["category"],
-                severity=raw["severity"],
-                message=raw["message"].strip(),
-                basis=raw["basis"],
-                fix=raw["fix"].strip(),
-                patterns=raw["patterns"],
-                examples=raw["examples"],
-                origin=origin,
-                severity_by_tier=raw.get("severity_by_tier", {}),
-                requires_subject=raw.get("requires_subject", True),
-                allow_conventional_subject=raw.get("allow_conventional_subject", False),
-                disabled=raw.get("disabled", False),
-            )
-    elif kind == "context":
-        for raw, origin in _claimed(data, node, "triggers", lambda r: ("trigger", r["id"]), path, seen, problems):
-            pack.triggers[raw["id"]] = Trigger(
-                id=raw["id"],
-                category=raw["category"],
-                direction=raw["direction"],
-                phrases=sorted({p.lower() for p in raw["phrases"]}),
-                origin=origin,
-                max_scope=raw.get("max_scope"),
-                ignore_terminators=raw.get("ignore_terminators", False),
-            )
-    else:
-        for raw, origin in _claimed(data, node, "entries", lambda r: ("evidence", r["id"]), path, seen, problems):
-            applies = raw["applies_to"]
-            pack.evidence[raw["id"]] = EvidenceEntry(
-                id=raw["id"],
-                verdict=raw["verdict"],
-                summary=" ".join(raw["summary"].split()),
-                sources=raw["sources"],
-                last_reviewed=raw["last_reviewed"],
-                origin=origin,
-                substances=applies.get("substances", []),
-                targets=applies.get("targets", []),
-                categories=applies.get("categories", []),
-            )
+
+def _merge_lexicon(pack: PatternPack, data: dict, node, path: str, seen: dict, problems: list[Problem]) -> None:
+    pack.irregular.update(data.get("irregular", {}))
+    pack.name_suffixes.update(s.lower() for s in data.get("name_suffixes", []))
+    def lex_key(raw: dict) -> tuple[str, str]:
+        return "lex", f"{raw.get('class', data['class'])}:{raw['id']}"
+
+    for raw, origin in _claimed(data, node, "entries", lex_key, path, seen, problems):
+        cls = raw.get("class", data["class"])
+        terms = list(raw.get("terms", []))
+        for verb in raw.get("verbs", []):
+            terms.extend(inflections(verb.lower(), pack.irregular))
+        pack.lexicon[(cls, raw["id"])] = LexiconEntry(
+            cls=cls,
+            id=raw["id"],
+            name=raw.get("name", raw["id"].replace("_", " ")),
+            terms=sorted({t.strip().lower() for t in terms if t.strip()}),
+            origin=origin,
+            kind=raw.get("kind"),
+            parent=raw.get("parent"),
+            tier=raw.get("tier"),
+            generic=raw.get("generic", False),
+            refers_to=raw.get("refers_to"),
+            name_stems=list(raw.get("name_stems", [])),
+        )
+
+
+def _merge_rules(pack: PatternPack, data: dict, node, path: str, seen: dict, problems: list[Problem]) -> None:
+    pack.groups.update(data.get("groups", {}))
+    for raw, origin in _claimed(data, node, "rules", lambda r: ("rule", r["id"]), path, seen, problems):
+        pack.rules[raw["id"]] = Rule(
+            id=raw["id"],
+            category=raw["category"],
+            severity=raw["severity"],
+            message=raw["message"].strip(),
+            basis=raw["basis"],
+            fix=raw["fix"].strip(),
+            patterns=raw["patterns"],
+            examples=raw["examples"],
+            origin=origin,
+            severity_by_tier=raw.get("severity_by_tier", {}),
+            requires_subject=raw.get("requires_subject", True),
+            allow_conventional_subject=raw.get("allow_conventional_subject", False),
+            disabled=raw.get("disabled", False),
+        )
+
+
+def _merge_context(pack: PatternPack, data: dict, node, path: str, seen: dict, problems: list[Problem]) -> None:
+    for raw, origin in _claimed(data, node, "triggers", lambda r: ("trigger", r["id"]), path, seen, problems):
+        pack.triggers[raw["id"]] = Trigger(
+            id=raw["id"],
+            category=raw["category"],
+            direction=raw["direction"],
+            phrases=sorted({p.lower() for p in raw["phrases"]}),
+            origin=origin,
+            max_scope=raw.get("max_scope"),
+            ignore_terminators=raw.get("ignore_terminators", False),
+        )
+
+
+def _merge_evidence(pack: PatternPack, data: dict, node, path: str, seen: dict, problems: list[Problem]) -> None:
+    for raw, origin in _claimed(data, node, "entries", lambda r: ("evidence", r["id"]), path, seen, problems):
+        applies = raw["applies_to"]
+        pack.evidence[raw["id"]] = EvidenceEntry(
+            id=raw["id"],
+            verdict=raw["verdict"],
+            summary=" ".join(raw["summary"].split()),
+            sources=raw["sources"],
+            last_reviewed=raw["last_reviewed"],
+            origin=origin,
+            substances=applies.get("substances", []),
+            targets=applies.get("targets", []),
+            categories=applies.get("categories", []),
+        )
 
 
 def check_references(pack: PatternPack) -> list[Problem]:

@@ -86,7 +86,7 @@ class Baseline:
     counts: Counter = field(default_factory=Counter)
 
     @classmethod
-    def load(cls, path: Path) -> "Baseline":
+    def load(cls, path: Path) -> Baseline:
         try:
             data = json.loads(path.read_text("utf-8"))
             entries = data["findings"]

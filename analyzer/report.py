@@ -55,7 +55,7 @@ class Summary:
     by_rule: Counter  # rule id -> findings
 
     @classmethod
-    def of(cls, results: list[ScanResult]) -> "Summary":
+    def of(cls, results: list[ScanResult]) -> Summary:
         findings = [f for r in results for f in r.findings]
         statuses = Counter(r.document.status for r in results)
         return cls(

@@ -5,6 +5,7 @@ from typer.testing import CliRunner
 
 from analyzer.cli import app
 
+
 @pytest.fixture()
 def run_cli():
     """Run the CLI in-process; returns (exit_code, stdout, stderr)."""

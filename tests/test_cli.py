@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import jsonschema
+from helpers import jsonl, write
 
 from analyzer.report import report_schema
-from helpers import jsonl, write
 
 CLAIM = "Our ginger chews cure migraines.\n"
 CLEAN = "Our ginger chews taste of lemon.\n"

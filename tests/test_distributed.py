@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from helpers import write
 
 pytest.importorskip("distributed")

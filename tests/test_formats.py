@@ -7,7 +7,6 @@ from xml.etree import ElementTree as ET
 
 import jsonschema
 import pytest
-
 from helpers import SHARED, jsonl, write
 
 ARTICLE = (

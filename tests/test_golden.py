@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from helpers import REPO
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -5,7 +5,6 @@ import os
 import shutil
 
 import pytest
-
 from helpers import jsonl
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

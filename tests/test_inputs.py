@@ -4,9 +4,9 @@ import json
 from pathlib import Path
 
 import jsonschema
+from helpers import write
 
 from analyzer.report import report_schema
-from helpers import write
 
 CLAIM = "Our ginger chews cure migraines.\n"
 

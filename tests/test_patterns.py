@@ -3,10 +3,10 @@
 from pathlib import Path
 
 import pytest
+from helpers import write
 
 from analyzer.errors import HealthClaimsError
 from analyzer.patterns import load_pack
-from helpers import write
 
 
 def codes(exc: HealthClaimsError) -> list[str]:
@@ -91,3 +91,20 @@ def test_missing_pattern_dir(tmp_path: Path):
     with pytest.raises(HealthClaimsError) as info:
         load_pack([tmp_path / "nope"])
     assert codes(info.value) == ["HC207"]
+
+
+def test_a_source_checkout_loads_its_own_patterns():
+    # 'python -c' in the repository imports the source folder's analyzer, not the installed one;
+    # its data is the patterns/ folder beside it (HC209 before)
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    code = ("import analyzer, pathlib; from analyzer import analyze; "
+            "print(pathlib.Path(analyzer.__file__).resolve().parent.parent); "
+            "print([f.rule_id for f in analyze('Our kava drops cure anxiety.')])")
+    run = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    where, found = run.stdout.splitlines()
+    assert Path(where) == repo and found == "['disease-treatment']"

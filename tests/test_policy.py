@@ -4,7 +4,6 @@ import json
 import subprocess
 
 import pytest
-
 from helpers import write
 
 CLAIM = "Our ginger chews cure migraines.\n"

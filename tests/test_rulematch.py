@@ -3,8 +3,8 @@
 import pytest
 import spacy
 
-from analyzer.errors import HealthClaimsError
 from analyzer.engine.rulematch import RuleMatcher, Tag
+from analyzer.errors import HealthClaimsError
 
 
 def run(pattern, words, tags, groups=None):

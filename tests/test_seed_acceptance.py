@@ -3,9 +3,9 @@
 import json
 
 import pytest
+from helpers import SHARED
 
 from analyzer.pipeline import get_pipeline, locate
-from helpers import SHARED
 
 SEED = SHARED / "seed"
 pytestmark = pytest.mark.skipif(not (SEED / "expected.json").exists(), reason="../shared/seed not present")

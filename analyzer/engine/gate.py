@@ -149,7 +149,7 @@ def split_pieces(tokenizer) -> frozenset[str]:
                      for pieces in special_cases.values() for piece in pieces)
 
 
-def build_gate(nlp: Language, anchors: Anchors | None, product_names: "ProductNames") -> "Gate | None":
+def build_gate(nlp: Language, anchors: Anchors | None, product_names: ProductNames) -> Gate | None:
     """The raw-text gate for ``anchors``, or ``None`` where it could not be exact (no anchors,
     or a tokenizer that is not spaCy's English one)."""
     if anchors is None or not english_affixes(nlp):

@@ -107,7 +107,7 @@ class CompiledPattern:
     needs: tuple[frozenset[str], ...]
 
     @classmethod
-    def build(cls, rule_id: str, elements: tuple[Element, ...]) -> "CompiledPattern":
+    def build(cls, rule_id: str, elements: tuple[Element, ...]) -> CompiledPattern:
         return cls(rule_id, elements, tuple(e.classes for e in elements if e.kind == "ent"))
 
     def possible(self, classes: set[str]) -> bool:
@@ -194,7 +194,7 @@ class RuleMatcher:
             self._by_classes[classes] = found
         return found
 
-    def literal_tokens(self, doc: Doc) -> "Literals":
+    def literal_tokens(self, doc: Doc) -> Literals:
         """The tokens a pattern may name literally (its words, and numbers if used)."""
         words = {t.i: info for t in doc if (info := self.literal_info(t.lex)) is not None}
         return Literals(list(words), words)
@@ -206,7 +206,7 @@ class RuleMatcher:
             return lexeme.lower, lexeme.like_num
         return None
 
-    def __call__(self, doc: Doc, start: int, end: int, tags: list[Tag], literals: "Literals",
+    def __call__(self, doc: Doc, start: int, end: int, tags: list[Tag], literals: Literals,
                  patterns: PatternSet) -> list[tuple[str, int, int]]:
         """(rule id, start token, end token) for every way a pattern matches in doc[start:end].
 

@@ -48,7 +48,7 @@ class Mention(NamedTuple):
 
 
 class SubjectResolver:
-    def __init__(self, doc: Doc, sents: "Sentences", mentions: list[Mention],
+    def __init__(self, doc: Doc, sents: Sentences, mentions: list[Mention],
                  flags: Callable[[], bytes] | None = None):
         """``flags``: returns one :func:`type_flags` byte per token, when the caller can
         make them more cheaply than from the doc's tokens; called only if needed."""

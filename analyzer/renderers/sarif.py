@@ -58,6 +58,45 @@ def rule_descriptor(rule: Rule, evidence: list[dict] = ()) -> dict:
     return descriptor
 
 
+def sarif_result(result: ScanResult, f, uri: str, fingerprint: str, rule_index: int | None) -> dict:
+    """One SARIF result: where the finding is, what it says, its fingerprint, and how it is suppressed."""
+    doc = result.document
+    if doc.source_line is not None:
+        region = {"startLine": doc.source_line}
+    else:
+        end_line, end_column = result.end_position(f)
+        region = {"startLine": f.line, "startColumn": f.column, "endLine": end_line, "endColumn": end_column}
+    entry = {
+        "ruleId": f.rule_id,
+        "level": SARIF_LEVEL[f.severity],
+        "message": {"text": result_message(f)},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+            "region": {**region, "snippet": {"text": f.text}},
+        }}],
+        "partialFingerprints": {"healthclaims/v1": fingerprint},
+        "properties": {
+            "category": f.category,
+            "severity": f.severity,
+            "hedged": f.hedged,
+            "substance": f.substance,
+            "target": f.target,
+            "document": doc.id,
+            "evidence": [e.get("id") for e in f.evidence],
+        },
+    }
+    if rule_index is not None:
+        entry["ruleIndex"] = rule_index
+    if f.suppressed_by:
+        how = f.suppressed_by[0]
+        if how == "baseline":
+            entry["suppressions"] = [{"kind": "external", "justification": "recorded in the baseline"}]
+        else:
+            reason = how.partition(":")[2]
+            entry["suppressions"] = [{"kind": "inSource", **({"justification": reason} if reason else {})}]
+    return entry
+
+
 def result_message(f) -> str:
     summary, url = first_source(f)
     subject = f" [{f.substance}]" if f.substance else ""
@@ -76,46 +115,10 @@ def build(results: list[ScanResult], rules: list[Rule], root: str | None = None,
     index = {r.id: i for i, r in enumerate(ordered_rules)}
     sarif_results = []
     for result in results:
-        doc = result.document
-        uri = relative_path(doc.path, root)
+        uri = relative_path(result.document.path, root)
         everything = sorted(result.findings + result.suppressed, key=lambda f: f.sort_key())
-        keys = dict(zip(map(id, everything), fingerprints_for(result, everything)))
-        for f in everything:
-            fingerprint = keys[id(f)]
-            if doc.source_line is not None:
-                region = {"startLine": doc.source_line}
-            else:
-                end_line, end_column = result.end_position(f)
-                region = {"startLine": f.line, "startColumn": f.column, "endLine": end_line, "endColumn": end_column}
-            entry = {
-                "ruleId": f.rule_id,
-                "level": SARIF_LEVEL[f.severity],
-                "message": {"text": result_message(f)},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-                    "region": {**region, "snippet": {"text": f.text}},
-                }}],
-                "partialFingerprints": {"healthclaims/v1": fingerprint},
-                "properties": {
-                    "category": f.category,
-                    "severity": f.severity,
-                    "hedged": f.hedged,
-                    "substance": f.substance,
-                    "target": f.target,
-                    "document": doc.id,
-                    "evidence": [e.get("id") for e in f.evidence],
-                },
-            }
-            if f.rule_id in index:
-                entry["ruleIndex"] = index[f.rule_id]
-            if f.suppressed_by:
-                how = f.suppressed_by[0]
-                if how == "baseline":
-                    entry["suppressions"] = [{"kind": "external", "justification": "recorded in the baseline"}]
-                else:
-                    reason = how.partition(":")[2]
-                    entry["suppressions"] = [{"kind": "inSource", **({"justification": reason} if reason else {})}]
-            sarif_results.append(entry)
+        for f, fingerprint in zip(everything, fingerprints_for(result, everything)):
+            sarif_results.append(sarif_result(result, f, uri, fingerprint, index.get(f.rule_id)))
     root_uri = Path(root or ".").resolve().as_uri() + "/"
     return {
         "$schema": SARIF_SCHEMA,
