@@ -21,7 +21,7 @@ def analyze(text: str, patterns: Iterable[str] = ()) -> list[Finding]:
     ``patterns`` names extra pattern directories that extend or override the
     built-in rules and knowledge.
     """
-    from .pipeline import analyze_many, get_pipeline, locate
+    from .run.pipeline import analyze_many, get_pipeline, locate
 
     nlp = get_pipeline(tuple(str(p) for p in patterns))
     return locate(text, next(analyze_many([text], nlp)))

@@ -36,8 +36,8 @@ def _require_dask():
 def _scan_records(records: Iterable[tuple[str, str, object, list[dict]]], patterns: tuple[str, ...],
                   text_field: str) -> list[dict]:
     """(id, source, text, problems) records -> output rows, using this process's cached pipeline."""
-    from .inputs import surrogate_problem
-    from .pipeline import analyze_many, get_pipeline, locate
+    from .run.inputs import surrogate_problem
+    from .run.pipeline import analyze_many, get_pipeline, locate
 
     def checked(doc_id, source, text, probs):
         if not probs and not isinstance(text, str):
@@ -63,7 +63,7 @@ def _scan_records(records: Iterable[tuple[str, str, object, list[dict]]], patter
 def _jsonl_partition(lines: list[str], patterns: tuple[str, ...], id_field: str, text_field: str,
                      source: str) -> list[dict]:
     """A partition of JSONL lines: each record read as ``scan`` reads it (:func:`~analyzer.inputs.post_record`)."""
-    from .inputs import post_record
+    from .run.inputs import post_record
 
     records = []
     for n, line in enumerate(lines):
@@ -106,7 +106,7 @@ def scan_dataset(inputs: Sequence[str], output: str, *, id_field: str = "id", te
     from distributed import Client, LocalCluster
 
     pats = tuple(str(p) for p in patterns)
-    from .patterns import load_pack
+    from .packs.loader import load_pack
 
     load_pack(pats)  # a broken pattern pack fails here, before any worker starts
     meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in COLUMNS.items()})

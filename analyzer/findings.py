@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .inputs import Document
+    from .run.inputs import Document
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 
@@ -78,7 +78,7 @@ def finding_key(result: ScanResult, f: Finding) -> tuple[str, str, str]:
     """A finding's identity across runs: its rule, its document (a post's id, a file's path
     relative to the current directory) and its claim text (case and spacing aside), not where
     it is; baselines and SARIF fingerprints both use it."""
-    from .inputs import relative_path
+    from .run.inputs import relative_path
 
     doc = result.document
     where = doc.id if doc.source_line is not None else relative_path(doc.path)

@@ -66,7 +66,7 @@ HEALTH = [
 
 def make_corpus(n_docs: int, health_share: float = 0.2, seed: int = 7) -> list[str]:
     """``n_docs`` posts of 1 to 6 sentences; ``health_share`` of the posts are about health."""
-    from analyzer.patterns import cached_pack
+    from analyzer.packs.loader import cached_pack
 
     pack = cached_pack()
     rng = random.Random(seed)
@@ -132,7 +132,7 @@ def main() -> None:
                         help="share of posts about health (default 0.2; 1.0 for a claim-dense stress test)")
     args = parser.parse_args()
 
-    from analyzer.pipeline import analyze_many, get_pipeline
+    from analyzer.run.pipeline import analyze_many, get_pipeline
 
     docs = make_corpus(args.docs, args.health_share)
     n_words = words(docs)

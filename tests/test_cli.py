@@ -149,10 +149,10 @@ def test_a_failing_rule_example_is_reported_as_hc205(tmp_path, run_cli):
 
 
 def test_importing_the_report_and_renderers_does_not_load_spacy():
-    code = ("import sys, analyzer.report, analyzer.findings, analyzer.policy\n"
-            "import analyzer.renderers.text, analyzer.renderers.json, analyzer.renderers.jsonl, "
-            "analyzer.renderers.sarif, analyzer.renderers.github, analyzer.renderers.markdown, "
-            "analyzer.renderers.csv, analyzer.renderers.junit, analyzer.renderers.html\n"
+    code = ("import sys, analyzer.report, analyzer.findings, analyzer.run.policy\n"
+            "import analyzer.report.formats.text, analyzer.report.formats.json, analyzer.report.formats.jsonl, "
+            "analyzer.report.formats.sarif, analyzer.report.formats.github, analyzer.report.formats.markdown, "
+            "analyzer.report.formats.csv, analyzer.report.formats.junit, analyzer.report.formats.html\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc', 'numpy')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from analyzer import analyze
-from analyzer.patterns import CATEGORIES, cached_pack
+from analyzer.packs.loader import CATEGORIES, cached_pack
 
 PACK = cached_pack()
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import spacy
 
 from analyzer.engine.gate import Gate
-from analyzer.patterns import cached_pack
-from analyzer.pipeline import analyze_many, get_pipeline
+from analyzer.packs.loader import cached_pack
+from analyzer.run.pipeline import analyze_many, get_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 

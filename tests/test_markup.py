@@ -1,7 +1,7 @@
 """Markdown and HTML are scanned as prose; reported positions point into the original file."""
 
-from analyzer.inputs import Document, prose_view
-from analyzer.scan import scan_documents
+from analyzer.run.inputs import Document, prose_view
+from analyzer.run.scan import scan_documents
 
 
 def findings(kind, text):

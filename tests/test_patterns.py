@@ -6,7 +6,7 @@ import pytest
 from helpers import write
 
 from analyzer.errors import HealthClaimsError
-from analyzer.patterns import load_pack
+from analyzer.packs.loader import load_pack
 
 
 def codes(exc: HealthClaimsError) -> list[str]:

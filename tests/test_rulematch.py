@@ -104,8 +104,8 @@ def test_tagging_resolves_overlaps_as_one_greedy_pass_over_the_document():
     the whole document: longest first, then class priority, then leftmost, then matcher order."""
     import random
 
-    from analyzer.patterns import cached_pack
-    from analyzer.pipeline import get_pipeline
+    from analyzer.packs.loader import cached_pack
+    from analyzer.run.pipeline import get_pipeline
 
     nlp = get_pipeline()
     component = nlp.get_pipe("health_claims")

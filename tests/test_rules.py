@@ -2,8 +2,8 @@
 
 import pytest
 
-from analyzer.patterns import cached_pack
-from analyzer.rulecheck import check_examples
+from analyzer.packs.loader import cached_pack
+from analyzer.packs.rulecheck import check_examples
 
 PACK = cached_pack()
 

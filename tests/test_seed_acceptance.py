@@ -5,7 +5,7 @@ import json
 import pytest
 from helpers import SHARED
 
-from analyzer.pipeline import get_pipeline, locate
+from analyzer.run.pipeline import get_pipeline, locate
 
 SEED = SHARED / "seed"
 pytestmark = pytest.mark.skipif(not (SEED / "expected.json").exists(), reason="../shared/seed not present")

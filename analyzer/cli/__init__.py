@@ -76,7 +76,7 @@ def reports_errors(func):
 
 
 def _pack(patterns: Optional[List[Path]]):
-    from ..patterns import cached_pack
+    from ..packs.loader import cached_pack
 
     return cached_pack(tuple(str(p) for p in patterns or ()))
 
@@ -168,7 +168,7 @@ def rules_list(
 @reports_errors
 def rules_test(patterns: Optional[List[Path]] = PatternsOption) -> None:
     """Run every rule against its own match / no_match examples."""
-    from ..rulecheck import check_examples
+    from ..packs.rulecheck import check_examples
 
     pack = _pack(patterns)
     total, failures = check_examples(pack, tuple(str(p) for p in patterns or ()))
@@ -217,7 +217,7 @@ def patterns_validate(
     dirs: Optional[List[Path]] = typer.Argument(None, help="Pattern directories to check with the built-ins (default: built-ins only)."),
 ) -> None:
     """Validate pattern files against their JSON Schemas and check cross-references."""
-    from ..patterns import load_pack
+    from ..packs.loader import load_pack
 
     pack = load_pack([str(d) for d in dirs or ()])
     counts = {
@@ -240,7 +240,7 @@ def eval_command(
     patterns: Optional[List[Path]] = PatternsOption,
 ) -> None:
     """Measure precision, recall and F1 on labelled sentences, overall and per category."""
-    from ..evaluate import evaluate, format_table, load_labelled
+    from ..run.evaluate import evaluate, format_table, load_labelled
 
     _pack(patterns)
     if not file.is_file():

@@ -15,13 +15,13 @@ from typing import Iterator, TextIO
 
 import typer
 
-from ..config import Config, load_config
 from ..errors import HealthClaimsError, problem
 from ..findings import ScanResult
-from ..patterns import PatternPack, cached_pack
-from ..policy import Baseline, Policy
-from ..progress import Progress
+from ..packs.loader import PatternPack, cached_pack
 from ..report import RenderContext, Report, render
+from ..run.config import Config, load_config
+from ..run.policy import Baseline, Policy
+from ..run.progress import Progress
 
 AUTO_JOBS_BYTES = 5 * 1024 * 1024
 
@@ -117,7 +117,7 @@ def load_settings(options: ScanOptions) -> ScanSettings:
                                         reason=f"unknown rule or category {', '.join(unknown)}"))
     changed = None
     if options.diff is not None:
-        from ..gitutil import changed_lines
+        from ..run.gitutil import changed_lines
 
         changed = changed_lines(options.diff)
     check_combinations(options)
@@ -134,7 +134,7 @@ def check_combinations(options: ScanOptions) -> None:
 
 def read_inputs(options: ScanOptions, settings: ScanSettings):
     """The documents to scan, in order; with ``--resume``, those a previous run did not finish."""
-    from ..inputs import read_documents
+    from ..run.inputs import read_documents
 
     config = settings.config
     docs = read_documents(options.paths, options.id_field, options.text_field,
@@ -145,7 +145,7 @@ def read_inputs(options: ScanOptions, settings: ScanSettings):
 
 def _scanned(docs, settings: ScanSettings, meter: Progress) -> Iterator[ScanResult]:
     """Scan results with the policy applied, each document's problems printed as it finishes."""
-    from ..scan import scan_documents
+    from ..run.scan import scan_documents
 
     policy = settings.policy
     for result in scan_documents(docs, settings.pattern_dirs, jobs=settings.workers):
@@ -161,8 +161,8 @@ def write_lines(docs, settings: ScanSettings, stream: TextIO, meter: Progress) -
     (memory stays flat). With workers and no baseline or ``--diff``, all but writing happens in them."""
     outcome = Outcome()
     if settings.workers > 1 and settings.baseline is None and settings.changed is None:
-        from ..renderers.jsonl import WorkerLine
-        from ..scan import finished_in_workers
+        from ..report.formats.jsonl import WorkerLine
+        from ..run.scan import finished_in_workers
 
         for text, status, severities, messages, size in finished_in_workers(
                 docs, settings.pattern_dirs, settings.workers, WorkerLine(settings.config)):
@@ -172,7 +172,7 @@ def write_lines(docs, settings: ScanSettings, stream: TextIO, meter: Progress) -
             stream.write(text)
             outcome.add(status, severities)
     else:
-        from ..renderers.jsonl import line
+        from ..report.formats.jsonl import line
 
         for result in _scanned(docs, settings, meter):
             stream.write(line(result))
@@ -184,7 +184,7 @@ def write_lines(docs, settings: ScanSettings, stream: TextIO, meter: Progress) -
 
 
 def render_context(options: ScanOptions, pack: PatternPack, stream: TextIO) -> RenderContext:
-    from ..renderers.text import use_colour
+    from ..report.formats.text import use_colour
 
     rules = pack.active_rules()
     return RenderContext(
@@ -199,7 +199,7 @@ def exit_code(outcome: Outcome, options: ScanOptions, config: Config) -> int:
     if options.exit_zero or options.write_baseline is not None:
         return 0
     threshold = options.fail_on or config.fail_on or "low"
-    from ..scan import failing
+    from ..run.scan import failing
 
     return 1 if failing([outcome.severities], threshold) else 0
 
@@ -209,7 +209,7 @@ def workers(jobs: int | None, paths: list[str]) -> int:
     cores = os.cpu_count() or 1
     if jobs is not None:
         return jobs if jobs > 0 else cores
-    from ..inputs import export_kind
+    from ..run.inputs import export_kind
 
     size = 0
     for raw in paths:
@@ -246,7 +246,7 @@ def _open_output(options: ScanOptions) -> TextIO:
 
 
 def _total_bytes(paths: list[str]) -> int | None:
-    from ..inputs import total_bytes
+    from ..run.inputs import total_bytes
 
     return total_bytes(paths)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..findings import SEVERITY_RANK, Finding
-from ..patterns import TARGET_CLASSES, EvidenceEntry, PatternPack, Rule
+from ..packs.loader import TARGET_CLASSES, EvidenceEntry, PatternPack, Rule
 from .evidence import EvidenceIndex
 from .gate import NAMED_PRODUCT
 from .rulematch import Tag

@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..findings import Finding
-from ..patterns import PatternPack, cached_pack, load_pack
+from ..packs.loader import PatternPack, cached_pack, load_pack
 from .claims import NO_SUBJECT, Candidate, FindingBuilder, dedupe
 from .context import ContextMatcher, Hit, assess
 from .evidence import EvidenceIndex

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from ..patterns import PatternPack, Trigger
+from ..packs.loader import PatternPack, Trigger
 from .segment import SentenceBounds
 
 SUPPRESSING = frozenset(

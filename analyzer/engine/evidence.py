@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..patterns import EvidenceEntry, PatternPack
+from ..packs.loader import EvidenceEntry, PatternPack
 
 VERDICT_RANK = {
     "regulatory_action": 0,

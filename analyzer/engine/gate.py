@@ -19,7 +19,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..patterns import PatternPack
+from ..packs.loader import PatternPack
 from .rulematch import CompiledPattern, Element
 
 # A product whose name claims a condition away ("AnxiFree"); its id is the condition's.

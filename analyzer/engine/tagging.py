@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from ..patterns import PatternPack
+from ..packs.loader import PatternPack
 from .context import typographic_variants
 from .gate import NAMED_PRODUCT, ProductNames
 from .rulematch import Tag

@@ -16,8 +16,8 @@ from typing import Iterable, Iterator
 import spacy
 from spacy.language import Language
 
-from . import engine  # noqa: F401  (registers the spaCy factories)
-from .findings import Finding
+from .. import engine  # noqa: F401  (registers the spaCy factories)
+from ..findings import Finding
 
 CHUNK_CHARS = 100_000
 

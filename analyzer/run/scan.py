@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from .findings import SEVERITY_RANK, Finding, ScanResult
+from ..findings import SEVERITY_RANK, Finding, ScanResult
 from .inputs import Document, prose_view
 from .pipeline import analyze_many, get_pipeline, locate
 

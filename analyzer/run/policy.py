@@ -26,9 +26,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import HealthClaimsError, problem
+from ..findings import Finding, ScanResult, finding_key
 from .config import Config
-from .errors import HealthClaimsError, problem
-from .findings import Finding, ScanResult, finding_key
 
 _DIRECTIVE = re.compile(
     r"<!--\s*healthclaims-(disable-next-line|disable-line|disable|enable)\b(.*?)-->", re.DOTALL

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
-from ..findings import Finding, ScanResult
-from ..report import RenderContext, Report
+from ...findings import Finding, ScanResult
+from .. import RenderContext, Report
 
 _COLOURS = {"high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 from xml.etree import ElementTree as ET
 
-from ..report import RenderContext, Report
+from .. import RenderContext, Report
 from ._common import first_source
 
 

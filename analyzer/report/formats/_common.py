@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
-from ..findings import Finding, ScanResult, finding_key
-from ..inputs import relative_path  # noqa: F401  (re-exported for the renderers)
+from ...findings import Finding, ScanResult, finding_key
+from ...run.inputs import relative_path  # noqa: F401  (re-exported for the renderers)
 
 SARIF_LEVEL = {"high": "error", "medium": "warning", "low": "note"}
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
+from ..errors import Problem, problem
 from . import gitutil
-from .errors import Problem, problem
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
 BINARY_SNIFF = 8192

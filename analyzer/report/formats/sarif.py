@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-from .. import __version__
-from ..findings import ScanResult
-from ..patterns import Rule
-from ..report import RenderContext, Report
+from ... import __version__
+from ...findings import ScanResult
+from ...packs.loader import Rule
+from .. import RenderContext, Report
 from ._common import SARIF_LEVEL, fingerprints_for, first_source, relative_path
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
-from ..report import RenderContext, Report
+from .. import RenderContext, Report
 from ._common import first_source
 
 COLUMNS = ["document", "path", "line", "column", "rule_id", "category", "severity", "hedged", "substance",

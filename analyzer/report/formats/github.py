@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
-from ..report import RenderContext, Report
+from .. import RenderContext, Report
 from ._common import first_source, relative_path
 
 COMMAND = {"high": "error", "medium": "warning", "low": "notice"}

@@ -6,7 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from .errors import HealthClaimsError, problem
+from ..errors import HealthClaimsError, problem
 
 _HUNK = re.compile(r"^@@ -\S+ \+(\d+)(?:,(\d+))? @@", re.M)
 

@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import HealthClaimsError, problem
-from .patterns import CATEGORIES
+from ..errors import HealthClaimsError, problem
+from ..packs.loader import CATEGORIES
 from .pipeline import get_pipeline
 
 # Label types used by labelled data sets, mapped to finding categories.

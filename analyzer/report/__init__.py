@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Iterable, Iterator, TextIO
 
-from . import __version__
-from .findings import Finding, ScanResult
-from .patterns import Rule
+from .. import __version__
+from ..findings import Finding, ScanResult
+from ..packs.loader import Rule
 
 SCHEMA_VERSION = "1.0"
 
@@ -109,7 +109,7 @@ class RenderContext:
 
 def render(fmt: str, report: Report, stream: TextIO, context: RenderContext | None = None) -> None:
     """Write ``report`` in format ``fmt``: every renderer is ``render(report, stream, context)``."""
-    renderer = importlib.import_module(f"{__package__}.renderers.{fmt}")
+    renderer = importlib.import_module(f"{__name__}.formats.{fmt}")
     renderer.render(report, stream, context or RenderContext())
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jsonschema
 
-from .errors import HealthClaimsError, problem
+from ..errors import HealthClaimsError, problem
 
 
 @dataclass

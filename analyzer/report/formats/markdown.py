@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..report import RenderContext, Report
+from .. import RenderContext, Report
 
 SEVERITIES = ("high", "medium", "low")
 

@@ -14,7 +14,7 @@ import hashlib
 from html import escape
 from typing import TextIO
 
-from ..report import RenderContext, Report
+from .. import RenderContext, Report
 
 SEVERITIES = ("high", "medium", "low")
 

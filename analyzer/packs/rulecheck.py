@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import Problem, problem
-from .patterns import PatternPack, Rule
-from .pipeline import get_pipeline
+from ..errors import Problem, problem
+from ..run.pipeline import get_pipeline
+from .loader import PatternPack, Rule
 
 
 @dataclass

@@ -23,7 +23,7 @@ from typing import Any, Iterable
 import jsonschema
 import yaml
 
-from .errors import HealthClaimsError, Problem, problem
+from ..errors import HealthClaimsError, Problem, problem
 from .inflect import inflections
 
 CATEGORIES = (

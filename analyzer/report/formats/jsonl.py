@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ..findings import ScanResult
-from ..report import RenderContext, Report, document_entry
+from ...findings import ScanResult
+from .. import RenderContext, Report, document_entry
 
 
 def line(result: ScanResult) -> str:
@@ -33,7 +33,7 @@ class WorkerLine:
         self.config = config
 
     def __call__(self, result: ScanResult) -> tuple[str, str, list[str], list[str], int]:
-        from ..policy import Policy
+        from ...run.policy import Policy
 
         Policy(self.config).apply(result)
         messages = [p.format() for p in (*result.document.problems, *result.notes)]

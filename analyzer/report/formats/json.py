@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ..report import RenderContext, Report, build_report
+from .. import RenderContext, Report, build_report
 
 
 def render(report: Report, stream: TextIO, context: RenderContext) -> None:
