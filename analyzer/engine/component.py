@@ -103,7 +103,7 @@ class HealthClaims:
         named = self.product_name_tokens(columns, screen)
         if named is None:
             return [], []
-        tags = self.tagger(doc, named, could_match=self.matcher.possible)
+        tags = self.tagger(doc, named, could_match=self.matcher.could_match)
         if not tags:
             return [], []
         sents = Sentences(doc, columns.sentence_codes())
@@ -134,8 +134,8 @@ class HealthClaims:
         literals = columns.literals()
         best: dict[tuple[str, int], tuple[int, int]] = {}  # (rule, end) -> (start, sentence)
         for k, here in by_sent.items():
-            patterns = self.matcher.possible(frozenset(t.cls for t in here))
-            if patterns:
+            patterns = self.matcher.possible(frozenset([t.cls for t in here]))
+            if patterns.patterns:
                 start, end = sents.bounds(k)
                 for rule_id, s, e in self.matcher(columns.doc, start, end, here, literals, patterns):
                     if best.get((rule_id, e), (-1,))[0] < s:

@@ -129,11 +129,18 @@ def _matches_one(el: Element, item: Item) -> bool:
     return False
 
 
+class Literal(NamedTuple):
+    """What a pattern may test of a token it names literally."""
+
+    lower: int  # LOWER hash
+    like_num: bool
+
+
 class Literals(NamedTuple):
-    """A doc's literal tokens: their sorted indices, and index -> (LOWER hash, like a number)."""
+    """A doc's literal tokens: their sorted indices, and index -> its :class:`Literal`."""
 
     index: list[int]
-    words: dict[int, tuple[int, bool]]
+    words: dict[int, Literal]
 
 
 class PatternSet:
@@ -146,22 +153,9 @@ class PatternSet:
         self.words = frozenset(w for p in patterns for el in p.elements if el.kind == "word" for w in el.word_ids)
         self.numbers = any(el.kind == "num" for p in patterns for el in p.elements)
 
-    def __bool__(self) -> bool:
-        return bool(self.patterns)
-
-    def __iter__(self):
-        return iter(self.patterns)
-
-    def __len__(self) -> int:
-        return len(self.patterns)
-
     @functools.cached_property
     def match(self):
         return compile_patterns(list(self.patterns))
-
-    def names(self, literal: tuple[int, bool]) -> bool:
-        """Whether these patterns name a literal token with this (LOWER hash, like a number)."""
-        return literal[0] in self.words or (self.numbers and literal[1])
 
 
 class RuleMatcher:
@@ -194,16 +188,20 @@ class RuleMatcher:
             self._by_classes[classes] = found
         return found
 
+    def could_match(self, classes: frozenset[str]) -> bool:
+        """Whether some pattern may match where these lexicon classes are present."""
+        return bool(self.possible(classes).patterns)
+
     def literal_tokens(self, doc: Doc) -> Literals:
         """The tokens a pattern may name literally (its words, and numbers if used)."""
         words = {t.i: info for t in doc if (info := self.literal_info(t.lex)) is not None}
         return Literals(list(words), words)
 
-    def literal_info(self, lexeme) -> tuple[int, bool] | None:
-        """(LOWER hash, like a number) of a word type that a pattern may name literally, else None."""
+    def literal_info(self, lexeme) -> Literal | None:
+        """The :class:`Literal` of a word type that a pattern may name literally, else None."""
         text = lexeme.orth_
         if text.lower() in self._words or (self._uses_numbers and like_num(text)):
-            return lexeme.lower, lexeme.like_num
+            return Literal(lexeme.lower, lexeme.like_num)
         return None
 
     def __call__(self, doc: Doc, start: int, end: int, tags: list[Tag], literals: Literals,
@@ -217,33 +215,37 @@ class RuleMatcher:
         index = literals.index
         lits = index[bisect.bisect_left(index, start):bisect.bisect_left(index, end)]
         if lits:  # only the literal tokens that these patterns name
-            lits = [i for i in lits if patterns.names(known[i])]
+            words, numbers = patterns.words, patterns.numbers
+            lits = [i for i in lits if known[i].lower in words or (numbers and known[i].like_num)]
         out: list[tuple[str, int, int]] = []
-        rows = _items(tags, lits, known)
-        if rows:
-            patterns.match(*zip(*rows), len(rows), out)
+        columns = _item_columns(tags, lits, known)
+        if columns[0]:
+            patterns.match(*columns, len(columns[0]), out)
         return out
 
 
-def _items(tags: list[Tag], lits: list[int], known: dict[int, tuple[int, bool]]) -> list[tuple]:
-    """The items patterns see, as rows (start, end, class, id, LOWER hash, like a number), by start:
-    each entity, and each literal token outside the entities. A one-token entity that is also a
-    literal ("help" is a TREAT word) carries its LOWER hash."""
+def _item_columns(tags: list[Tag], lits: list[int], known: dict[int, Literal]) -> tuple[tuple, ...]:
+    """The items patterns see, as columns (starts, ends, classes, ids, LOWER hashes, like-a-number
+    flags), sorted by start: each entity, and each literal token outside the entities. A one-token
+    entity that is also a literal ("help" is a TREAT word) carries its LOWER hash."""
+    n = len(tags)
+    classes, ids, starts, ends = zip(*tags) if tags else ((), (), (), ())  # a Tag's fields, as columns
     if not lits:
-        return [(t.start, t.end, t.cls, t.id, 0, False) for t in tags]
-    starts = [t.start for t in tags]
-    lowers = [0] * len(tags)
+        return starts, ends, classes, ids, (0,) * n, (False,) * n
+    lowers = [0] * n
     alone = []  # literal tokens outside the entities
     for i in lits:
         k = bisect.bisect_right(starts, i) - 1
-        if k >= 0 and i < tags[k].end:
-            if tags[k].end - tags[k].start == 1:
-                lowers[k] = known[i][0]
+        if k >= 0 and i < ends[k]:
+            if ends[k] - starts[k] == 1:
+                lowers[k] = known[i].lower
         else:
-            alone.append((i, i + 1, None, None, *known[i]))
-    rows = [(t.start, t.end, t.cls, t.id, low, False) for t, low in zip(tags, lowers)]
+            alone.append((i, i + 1, None, None, known[i].lower, known[i].like_num))
+    if not alone:
+        return starts, ends, classes, ids, tuple(lowers), (False,) * n
     # starts are distinct: entities never overlap, literals are outside them
-    return sorted(rows + alone) if alone else rows
+    rows = sorted([*zip(starts, ends, classes, ids, lowers, (False,) * n), *alone])
+    return tuple(zip(*rows))
 
 
 def compile_patterns(patterns: list[CompiledPattern]):

@@ -55,7 +55,7 @@ class LexiconTagger:
         return found
 
     def __call__(self, doc: Doc, named: list[int] = (),
-                 could_match: Callable[[frozenset[str]], object] | None = None) -> list[Tag]:
+                 could_match: Callable[[frozenset[str]], bool] | None = None) -> list[Tag]:
         """The doc's entities, sorted by start.
 
         ``could_match(classes)`` tells whether some rule could match with these lexicon
