@@ -33,8 +33,9 @@ def _require_dask():
         raise HealthClaimsError(problem("HC308", reason=str(exc))) from None
 
 
-def _scan_records(records: Iterable[tuple[str, str, object, list[dict]]], patterns: tuple[str, ...],
-                  text_field: str) -> list[dict]:
+def _scan_records(
+    records: Iterable[tuple[str, str, object, list[dict]]], patterns: tuple[str, ...], text_field: str
+) -> list[dict]:
     """(id, source, text, problems) records -> output rows, using this process's cached pipeline."""
     from .run.inputs import surrogate_problem
     from .run.pipeline import analyze_many, get_pipeline, locate
@@ -54,14 +55,21 @@ def _scan_records(records: Iterable[tuple[str, str, object, list[dict]]], patter
     for doc_id, _source, text, probs in records:
         findings = [] if probs else [f.to_dict() for f in locate(text, next(found))]
         status = "error" if probs else ("empty" if not str(text).strip() else "ok")
-        rows.append({"id": doc_id, "status": status, "n_findings": len(findings),
-                     "findings": json.dumps(findings, sort_keys=True, ensure_ascii=False),
-                     "problems": json.dumps(probs, sort_keys=True, ensure_ascii=False)})
+        rows.append(
+            {
+                "id": doc_id,
+                "status": status,
+                "n_findings": len(findings),
+                "findings": json.dumps(findings, sort_keys=True, ensure_ascii=False),
+                "problems": json.dumps(probs, sort_keys=True, ensure_ascii=False),
+            }
+        )
     return rows
 
 
-def _jsonl_partition(lines: list[str], patterns: tuple[str, ...], id_field: str, text_field: str,
-                     source: str) -> list[dict]:
+def _jsonl_partition(
+    lines: list[str], patterns: tuple[str, ...], id_field: str, text_field: str, source: str
+) -> list[dict]:
     """A partition of JSONL lines: each record read as ``scan`` reads it (:func:`~analyzer.inputs.post_record`)."""
     from .run.inputs import post_record
 
@@ -83,16 +91,28 @@ def _frame_partition(df, patterns: tuple[str, ...], id_field: str, text_field: s
     ids = df[id_field] if id_field in df.columns else pd.Series([None] * len(df), index=df.index)
     texts = df[text_field] if text_field in df.columns else pd.Series([None] * len(df), index=df.index)
     records = [
-        (str(i) if i is not None and not (isinstance(i, float) and i != i) else f"{source}#{n}", source,
-         t if isinstance(t, str) else None, [])
+        (
+            str(i) if i is not None and not (isinstance(i, float) and i != i) else f"{source}#{n}",
+            source,
+            t if isinstance(t, str) else None,
+            [],
+        )
         for n, (i, t) in enumerate(zip(ids, texts))
     ]
     return pd.DataFrame(_scan_records(records, patterns, text_field), columns=list(COLUMNS)).astype(COLUMNS)
 
 
-def scan_dataset(inputs: Sequence[str], output: str, *, id_field: str = "id", text_field: str = "text",
-                 patterns: Sequence[str] = (), scheduler: str | None = None, workers: int = 2,
-                 blocksize: str = "8MiB") -> dict:
+def scan_dataset(
+    inputs: Sequence[str],
+    output: str,
+    *,
+    id_field: str = "id",
+    text_field: str = "text",
+    patterns: Sequence[str] = (),
+    scheduler: str | None = None,
+    workers: int = 2,
+    blocksize: str = "8MiB",
+) -> dict:
     """Scan JSONL or Parquet inputs on a Dask cluster and write findings as Parquet to ``output``.
 
     ``scheduler``: address of an existing scheduler; without it a LocalCluster
@@ -100,40 +120,58 @@ def scan_dataset(inputs: Sequence[str], output: str, *, id_field: str = "id", te
     counts: posts, posts with findings, findings, errors.
     """
     _require_dask()
-    import dask.bag as db
     import dask.dataframe as dd
-    import pandas as pd
     from distributed import Client, LocalCluster
 
     pats = tuple(str(p) for p in patterns)
     from .packs.loader import load_pack
 
     load_pack(pats)  # a broken pattern pack fails here, before any worker starts
-    meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in COLUMNS.items()})
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
     client = Client(scheduler or cluster)
     try:
-        frames = []
-        for path in inputs:
-            if path.rstrip("/").endswith(".parquet") or path.rstrip("/").endswith(".pq"):
-                df = dd.read_parquet(path)
-                frames.append(df.map_partitions(_frame_partition, pats, id_field, text_field, path, meta=meta))
-            else:
-                bag = db.read_text(path, blocksize=None if path.endswith(".gz") else blocksize, linedelimiter="\n")
-                rows = bag.map_partitions(_jsonl_partition, pats, id_field, text_field, path)
-                frames.append(rows.to_dataframe(meta=meta))
+        frames = [_frame(path, pats, id_field, text_field, blocksize) for path in inputs]
         combined = dd.concat(frames) if len(frames) > 1 else frames[0]
         combined.to_parquet(output, write_index=False, overwrite=True)
-        done = dd.read_parquet(output)
-        counts = done[["n_findings"]].assign(
-            flagged=(done["n_findings"] > 0).astype("int64"),
-            errors=(done["status"] == "error").astype("int64"),
-        ).sum().compute()
-        return {"posts": int(len(done)), "posts_with_findings": int(counts["flagged"]),
-                "findings": int(counts["n_findings"]), "errors": int(counts["errors"])}
+        return _counts(output)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _frame(path: str, patterns: tuple[str, ...], id_field: str, text_field: str, blocksize: str):
+    """The output rows of one input (Parquet, or JSONL read in blocks), as a lazy Dask frame."""
+    import dask.bag as db
+    import dask.dataframe as dd
+    import pandas as pd
+
+    meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in COLUMNS.items()})
+    if path.rstrip("/").endswith(".parquet") or path.rstrip("/").endswith(".pq"):
+        return dd.read_parquet(path).map_partitions(_frame_partition, patterns, id_field, text_field, path, meta=meta)
+    bag = db.read_text(path, blocksize=None if path.endswith(".gz") else blocksize, linedelimiter="\n")
+    return bag.map_partitions(_jsonl_partition, patterns, id_field, text_field, path).to_dataframe(meta=meta)
+
+
+def _counts(output: str) -> dict:
+    """Posts, posts with findings, findings and errors in the written data set."""
+    import dask.dataframe as dd
+
+    done = dd.read_parquet(output)
+    counts = (
+        done[["n_findings"]]
+        .assign(
+            flagged=(done["n_findings"] > 0).astype("int64"),
+            errors=(done["status"] == "error").astype("int64"),
+        )
+        .sum()
+        .compute()
+    )
+    return {
+        "posts": int(len(done)),
+        "posts_with_findings": int(counts["flagged"]),
+        "findings": int(counts["n_findings"]),
+        "errors": int(counts["errors"]),
+    }

@@ -29,8 +29,10 @@ class Errors:
     HC206 = "category '{category}' has no fallback evidence entry; add one with applies_to.categories only."
     HC207 = "pattern directory not found: {dir}; pass an existing directory to --patterns."
     HC208 = "invalid rule pattern token '{token}': {reason}."
-    HC209 = ("the built-in patterns are missing: 'analyzer' was imported from {where}, which has neither the "
-             "package 'analyzer.data' nor a 'patterns' folder beside it. Install the project ('pip install .').")
+    HC209 = (
+        "the built-in patterns are missing: 'analyzer' was imported from {where}, which has neither the "
+        "package 'analyzer.data' nor a 'patterns' folder beside it. Install the project ('pip install .')."
+    )
     # Usage (HC3xx)
     HC301 = "unknown rule id '{id}'; run 'healthclaims rules' to list rule ids."
     HC302 = "labelled line {line} is invalid: {reason}; each line needs 'text' and 'label' (0 or 1)."
@@ -59,8 +61,13 @@ class Problem:
         return f"{where}: {'warning' if self.warning else 'error'} {self.code}: {self.message}"
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "path": self.path, "line": self.line,
-                "level": "warning" if self.warning else "error"}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "level": "warning" if self.warning else "error",
+        }
 
 
 def problem(code: str, path: str | None = None, line: int | None = None, warning: bool = False, **fields) -> Problem:

@@ -62,23 +62,43 @@ def main() -> None:
     args = parser.parse_args()
     exe = shutil.which("healthclaims")
     base = [exe] if exe else [sys.executable, "-m", "analyzer"]
-    print(f"{'size':>8} {'posts':>9} {'jobs':>4} {'seconds':>8} {'posts/s':>9} {'words/s/core':>13} {'speed-up':>8} {'peak RSS':>9}")
+    print(
+        f"{'size':>8} {'posts':>9} {'jobs':>4} {'seconds':>8} {'posts/s':>9} {'words/s/core':>13} {'speed-up':>8} {'peak RSS':>9}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes_mb:
             export = Path(tmp) / f"posts-{size:g}mb.jsonl"
             posts, words = make_export(export, size, args.health_share)
             first = None
             for jobs in args.jobs:
-                seconds, rss = run([*base, "scan", "--format", "jsonl", "--output", str(Path(tmp) / "out.jsonl"),
-                                    "--jobs", str(jobs), "--fail-on", "none", str(export)])
+                seconds, rss = run(
+                    [
+                        *base,
+                        "scan",
+                        "--format",
+                        "jsonl",
+                        "--output",
+                        str(Path(tmp) / "out.jsonl"),
+                        "--jobs",
+                        str(jobs),
+                        "--fail-on",
+                        "none",
+                        str(export),
+                    ]
+                )
                 first = first or seconds
-                print(f"{size:>6g}MB {posts:>9,} {jobs:>4} {seconds:>8.1f} {posts / seconds:>9,.0f} "
-                      f"{words / seconds / jobs:>13,.0f} {first / seconds:>7.2f}x {rss / 1024:>7.0f}MB")
+                print(
+                    f"{size:>6g}MB {posts:>9,} {jobs:>4} {seconds:>8.1f} {posts / seconds:>9,.0f} "
+                    f"{words / seconds / jobs:>13,.0f} {first / seconds:>7.2f}x {rss / 1024:>7.0f}MB"
+                )
             if args.dask:
-                seconds, rss = run([*base, "dask", "--workers", "2", "--output", str(Path(tmp) / "out.parquet"),
-                                    str(export)])
-                print(f"{size:>6g}MB {posts:>9,} dask {seconds:>8.1f} {posts / seconds:>9,.0f} "
-                      f"{words / seconds / 2:>13,.0f} {first / seconds:>7.2f}x {rss / 1024:>7.0f}MB")
+                seconds, rss = run(
+                    [*base, "dask", "--workers", "2", "--output", str(Path(tmp) / "out.parquet"), str(export)]
+                )
+                print(
+                    f"{size:>6g}MB {posts:>9,} dask {seconds:>8.1f} {posts / seconds:>9,.0f} "
+                    f"{words / seconds / 2:>13,.0f} {first / seconds:>7.2f}x {rss / 1024:>7.0f}MB"
+                )
             export.unlink()
 
 

@@ -80,8 +80,11 @@ def make_corpus(n_docs: int, health_share: float = 0.2, seed: int = 7) -> list[s
         sentences = []
         for k in range(rng.randint(1, 6)):
             pool = HEALTH if health and (k == 0 or rng.random() < 0.4) else EVERYDAY
-            sentences.append(rng.choice(pool).format(sub=rng.choice(subs), cond=rng.choice(conds),
-                                                      effect=rng.choice(effects), verb=rng.choice(verbs)))
+            sentences.append(
+                rng.choice(pool).format(
+                    sub=rng.choice(subs), cond=rng.choice(conds), effect=rng.choice(effects), verb=rng.choice(verbs)
+                )
+            )
         docs.append(" ".join(sentences))
     return docs
 
@@ -99,7 +102,7 @@ def best_of(repeat: int, fns: list, docs: list[str], slices: int = 10) -> list[f
     find a quiet moment, which a best-of over whole-corpus runs rarely does for all of them.
     """
     size = -(-len(docs) // slices)
-    parts = [docs[i:i + size] for i in range(0, len(docs), size)]
+    parts = [docs[i : i + size] for i in range(0, len(docs), size)]
     best = [[float("inf")] * len(parts) for _ in fns]
     for _ in range(repeat):
         for j, part in enumerate(parts):
@@ -128,8 +131,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--health-share", type=float, default=0.2,
-                        help="share of posts about health (default 0.2; 1.0 for a claim-dense stress test)")
+    parser.add_argument(
+        "--health-share",
+        type=float,
+        default=0.2,
+        help="share of posts about health (default 0.2; 1.0 for a claim-dense stress test)",
+    )
     args = parser.parse_args()
 
     from analyzer.run.pipeline import analyze_many, get_pipeline
@@ -143,15 +150,19 @@ def main() -> None:
     spans: list[int] = []
     # Interleaved: each round times all three, so that a slow spell of the
     # machine hits all of them alike; the best round of each is kept.
-    tokenize, analyze, component = best_of(args.repeat, [
-        # each doc is dropped once made, as the analyzer drops its docs: keeping thousands of
-        # docs alive costs memory and garbage collection, not tokenizing
-        lambda part: deque(nlp.tokenizer.pipe(part), maxlen=0),
-        # the analyzer as `healthclaims scan` and `analyze()` run it
-        lambda part: counts.append(sum(len(f) for f in analyze_many(part, nlp))),
-        # the same component inside a spaCy pipeline: every text is tokenized first
-        lambda part: spans.append(sum(len(d._.health_claims) for d in nlp.pipe(part, batch_size=256))),
-    ], docs)
+    tokenize, analyze, component = best_of(
+        args.repeat,
+        [
+            # each doc is dropped once made, as the analyzer drops its docs: keeping thousands of
+            # docs alive costs memory and garbage collection, not tokenizing
+            lambda part: deque(nlp.tokenizer.pipe(part), maxlen=0),
+            # the analyzer as `healthclaims scan` and `analyze()` run it
+            lambda part: counts.append(sum(len(f) for f in analyze_many(part, nlp))),
+            # the same component inside a spaCy pipeline: every text is tokenized first
+            lambda part: spans.append(sum(len(d._.health_claims) for d in nlp.pipe(part, batch_size=256))),
+        ],
+        docs,
+    )
     if spans != counts:
         raise SystemExit(f"the two paths disagree: {sum(counts)} findings against {sum(spans)}")
     findings = sum(counts) // args.repeat
@@ -161,7 +172,9 @@ def main() -> None:
     print(f"tokenizer only       {tok_wps:,.0f} words/s")
     print(f"full analyzer        {full_wps:,.0f} words/s")
     print(f"ratio                {full_wps / tok_wps:.2f}  (target >= 0.5)")
-    print(f"as a spaCy component {comp_wps:,.0f} words/s (ratio {comp_wps / tok_wps:.2f}; nlp.pipe tokenizes every text)")
+    print(
+        f"as a spaCy component {comp_wps:,.0f} words/s (ratio {comp_wps / tok_wps:.2f}; nlp.pipe tokenizes every text)"
+    )
     print(f"scan start-up        {startup_seconds(args.repeat):.2f} s (one-line file, median of {args.repeat})")
 
 

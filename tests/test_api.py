@@ -8,7 +8,7 @@ def test_analyze_returns_findings_with_exact_offsets():
     findings = analyze(text)
     assert findings, "expected a claim"
     for f in findings:
-        assert text[f.start:f.end] == f.text
+        assert text[f.start : f.end] == f.text
         assert f.line == 2
         assert f.evidence, "every finding carries counter-evidence"
 

@@ -8,14 +8,17 @@ from helpers import write
 
 POSTS = [
     {"id": f"p{n}", "text": text}
-    for n, text in enumerate([
-        "Our ginger chews cure migraines.",
-        "Lovely weather for the market today.",
-        "These gummies melt belly fat while you sleep.",
-        "Is kratom safe to use every day?",
-        "Our kava drops are completely safe.",
-        "Shipping was quick, thanks!",
-    ] * 5)
+    for n, text in enumerate(
+        [
+            "Our ginger chews cure migraines.",
+            "Lovely weather for the market today.",
+            "These gummies melt belly fat while you sleep.",
+            "Is kratom safe to use every day?",
+            "Our kava drops are completely safe.",
+            "Shipping was quick, thanks!",
+        ]
+        * 5
+    )
 ]
 
 
@@ -41,8 +44,11 @@ def test_csv_export_with_bad_rows(tmp_path, run_cli):
         fh.write(b"c,caf\xe9 latte,z\n")
     code, out, err = run_cli("scan", "--format", "json", "--id-field", "post_id", "--text-field", "body", str(f))
     docs = json.loads(out)["documents"]
-    assert [(d["id"], d["status"], len(d["findings"])) for d in docs] == \
-        [("a", "ok", 1), ("b", "ok", 0), (f"{f}:5", "error", 0)]
+    assert [(d["id"], d["status"], len(d["findings"])) for d in docs] == [
+        ("a", "ok", 1),
+        ("b", "ok", 0),
+        (f"{f}:5", "error", 0),
+    ]
     assert f"{f}:5: error HC103" in err and code == 2
     code, _, err = run_cli("scan", "--text-field", "missing", str(f))
     assert code == 2 and f"{f}:1: error HC105" in err
@@ -92,9 +98,12 @@ def test_jsonl_with_two_jobs_matches_one_job(tmp_path, run_cli):
     f = write(tmp_path / "posts.jsonl", "".join(json.dumps(p) + "\n" for p in rows))
     write(tmp_path / ".healthclaims.toml", 'disable = ["safety-claim"]\n')
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    code1, _, err1 = run_cli("scan", "-f", "jsonl", "-o", str(one), "--config", str(tmp_path / ".healthclaims.toml"), str(f))
-    code2, _, err2 = run_cli("scan", "-f", "jsonl", "-o", str(two), "--jobs", "2",
-                             "--config", str(tmp_path / ".healthclaims.toml"), str(f))
+    code1, _, err1 = run_cli(
+        "scan", "-f", "jsonl", "-o", str(one), "--config", str(tmp_path / ".healthclaims.toml"), str(f)
+    )
+    code2, _, err2 = run_cli(
+        "scan", "-f", "jsonl", "-o", str(two), "--jobs", "2", "--config", str(tmp_path / ".healthclaims.toml"), str(f)
+    )
     assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
     assert (code1, err1) == (code2, err2) == (2, err1) and "HC105" in err1
     assert not any(f["rule_id"] == "safety-claim" for d in lines(one) for f in d["findings"])

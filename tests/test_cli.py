@@ -35,7 +35,7 @@ def test_json_report_is_valid_and_offsets_are_exact(tmp_path, run_cli):
     findings = report["documents"][0]["findings"]
     assert findings and code == 1
     for finding in findings:
-        assert text[finding["start"]:finding["end"]] == finding["text"]
+        assert text[finding["start"] : finding["end"]] == finding["text"]
         assert finding["evidence"][0]["sources"][0]["url"].startswith("http")
     assert report["summary"]["findings"] == len(findings)
 
@@ -97,13 +97,16 @@ def test_broken_pattern_dir_exits_2_with_file_and_line(tmp_path, run_cli):
 
 
 def test_eval_reports_per_category(tmp_path, run_cli):
-    f = jsonl(tmp_path / "labelled.jsonl", [
-        {"text": "Our ginger chews cure migraines.", "label": 1, "type": "disease_treatment"},
-        {"text": "Valerian is nature's Valium.", "label": 1, "type": "drug_comparison"},
-        {"text": "Ginger is a root.", "label": 0, "type": "none"},
-        {"text": "Ginger does not cure migraines.", "label": 0, "type": "none"},
-        {"text": "Sage tea warms the hands.", "label": 1, "type": "disease_treatment"},
-    ])
+    f = jsonl(
+        tmp_path / "labelled.jsonl",
+        [
+            {"text": "Our ginger chews cure migraines.", "label": 1, "type": "disease_treatment"},
+            {"text": "Valerian is nature's Valium.", "label": 1, "type": "drug_comparison"},
+            {"text": "Ginger is a root.", "label": 0, "type": "none"},
+            {"text": "Ginger does not cure migraines.", "label": 0, "type": "none"},
+            {"text": "Sage tea warms the hands.", "label": 1, "type": "disease_treatment"},
+        ],
+    )
     code, out, _ = run_cli("eval", str(f), "--show-errors")
     assert code == 0
     assert "disease_claim" in out and "overall" in out
@@ -118,8 +121,9 @@ def test_console_script_runs_without_traceback(tmp_path):
     env = {**os.environ, "NO_COLOR": "1"}
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"fine line\n\xff\xfe broken\n")
-    proc = subprocess.run([sys.executable, "-m", "analyzer", "scan", str(bad)], capture_output=True, text=True, env=env,
-                          cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "analyzer", "scan", str(bad)], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert f"{bad}:2: error HC103" in proc.stderr
@@ -128,8 +132,10 @@ def test_console_script_runs_without_traceback(tmp_path):
 def test_every_format_puts_a_multi_line_post_on_its_record_line(tmp_path, run_cli):
     # a post of three lines on line 2 of the file: its findings are on line 2 in every format
     # (text used to add the line within the post, reporting line 4)
-    posts = jsonl(tmp_path / "posts.jsonl", [{"id": "a", "text": "Hello."},
-                                             {"id": "b", "text": "Hi!\nNew chews.\nOur ginger chews cure migraines."}])
+    posts = jsonl(
+        tmp_path / "posts.jsonl",
+        [{"id": "a", "text": "Hello."}, {"id": "b", "text": "Hi!\nNew chews.\nOur ginger chews cure migraines."}],
+    )
     _, text, _ = run_cli("scan", "--no-config", str(posts))
     assert text.splitlines()[0].startswith(f"{posts}:2:18 [b]: high disease_claim/disease-treatment")
     _, github, _ = run_cli("scan", "--no-config", "--format", "github", str(posts))
@@ -139,20 +145,27 @@ def test_every_format_puts_a_multi_line_post_on_its_record_line(tmp_path, run_cl
 
 
 def test_a_failing_rule_example_is_reported_as_hc205(tmp_path, run_cli):
-    rule = (tmp_path / "pack" / "rules" / "safety.yaml")
+    rule = tmp_path / "pack" / "rules" / "safety.yaml"
     text = (Path(__file__).parent / "data" / "override_rule.yaml").read_text(encoding="utf-8")
-    write(rule, text.replace("    - Our kava drops are 100% safe with no side effects.\n",
-                             "    - Our kava drops are 100% safe with no side effects.\n    - Our kava tastes of pepper.\n"))
+    write(
+        rule,
+        text.replace(
+            "    - Our kava drops are 100% safe with no side effects.\n",
+            "    - Our kava drops are 100% safe with no side effects.\n    - Our kava tastes of pepper.\n",
+        ),
+    )
     code, out, err = run_cli("rules", "test", "--patterns", str(tmp_path / "pack"))
     assert code == 1 and " 1 failed" in out
     assert f"{rule}:" in err and "error HC205: rule 'safety-claim' example match failed" in err
 
 
 def test_importing_the_report_and_renderers_does_not_load_spacy():
-    code = ("import sys, analyzer.report, analyzer.findings, analyzer.run.policy\n"
-            "import analyzer.report.formats.text, analyzer.report.formats.json, analyzer.report.formats.jsonl, "
-            "analyzer.report.formats.sarif, analyzer.report.formats.github, analyzer.report.formats.markdown, "
-            "analyzer.report.formats.csv, analyzer.report.formats.junit, analyzer.report.formats.html\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc', 'numpy')))")
+    code = (
+        "import sys, analyzer.report, analyzer.findings, analyzer.run.policy\n"
+        "import analyzer.report.formats.text, analyzer.report.formats.json, analyzer.report.formats.jsonl, "
+        "analyzer.report.formats.sarif, analyzer.report.formats.github, analyzer.report.formats.markdown, "
+        "analyzer.report.formats.csv, analyzer.report.formats.junit, analyzer.report.formats.html\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc', 'numpy')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

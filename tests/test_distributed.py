@@ -8,12 +8,18 @@ from helpers import write
 pytest.importorskip("distributed")
 pd = pytest.importorskip("pandas")
 
-POSTS = [{"id": f"p{n}", "text": t} for n, t in enumerate([
-    "Our ginger chews cure migraines.",
-    "Lovely weather for the market today.",
-    "These gummies melt belly fat while you sleep. No side effects!",
-    "Is kratom safe to use every day?",
-] * 6)]
+POSTS = [
+    {"id": f"p{n}", "text": t}
+    for n, t in enumerate(
+        [
+            "Our ginger chews cure migraines.",
+            "Lovely weather for the market today.",
+            "These gummies melt belly fat while you sleep. No side effects!",
+            "Is kratom safe to use every day?",
+        ]
+        * 6
+    )
+]
 
 
 def test_dask_matches_single_process(tmp_path, run_cli):

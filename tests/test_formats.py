@@ -15,7 +15,7 @@ ARTICLE = (
     "They are completely safe, with no side effects.\n"
     "Calm drops are not intended to diagnose, treat, cure or prevent any disease.\n"
 )
-HOSTILE = '<script>alert(1)</script> [x](javascript:alert(1)) Our tea cures *migraines* | fast.'
+HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) Our tea cures *migraines* | fast."
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
 
@@ -50,8 +50,10 @@ def test_sarif_fingerprints_survive_moved_lines(article, run_cli, tmp_path):
     write(tmp_path / "docs" / "calm.md", "Intro line.\n\nAnother line.\n" + ARTICLE)
     after = json.loads(run_cli("scan", "-f", "sarif", article)[1])["runs"][0]["results"]
     assert [r["partialFingerprints"] for r in before] == [r["partialFingerprints"] for r in after]
-    assert before[0]["locations"][0]["physicalLocation"]["region"]["startLine"] + 3 == \
-        after[0]["locations"][0]["physicalLocation"]["region"]["startLine"]
+    assert (
+        before[0]["locations"][0]["physicalLocation"]["region"]["startLine"] + 3
+        == after[0]["locations"][0]["physicalLocation"]["region"]["startLine"]
+    )
 
 
 def test_output_is_deterministic(article, run_cli):
@@ -80,18 +82,26 @@ def test_markdown_summary_escapes_scanned_text(tmp_path, run_cli, monkeypatch):
 
 
 def test_csv_has_one_row_per_finding(tmp_path, run_cli):
-    f = jsonl(tmp_path / "posts.jsonl", [{"id": "p1", "text": "Our tea cures migraines."},
-                                          {"id": "p2", "text": "Nice weather today."}])
+    f = jsonl(
+        tmp_path / "posts.jsonl",
+        [{"id": "p1", "text": "Our tea cures migraines."}, {"id": "p2", "text": "Nice weather today."}],
+    )
     code, out, _ = run_cli("scan", "--format", "csv", str(f))
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [(r["document"], r["line"], r["category"], r["claim"]) for r in rows] == \
-        [("p1", "1", "disease_claim", "cures migraines")]
+    assert [(r["document"], r["line"], r["category"], r["claim"]) for r in rows] == [
+        ("p1", "1", "disease_claim", "cures migraines")
+    ]
     assert rows[0]["evidence_url"].startswith("http")
 
 
 def test_junit_has_a_case_per_document(tmp_path, run_cli):
-    f = jsonl(tmp_path / "posts.jsonl", [{"id": "p1", "text": "Our tea cures migraines. No side effects!"},
-                                          {"id": "p2", "text": "Nice weather today."}])
+    f = jsonl(
+        tmp_path / "posts.jsonl",
+        [
+            {"id": "p1", "text": "Our tea cures migraines. No side effects!"},
+            {"id": "p2", "text": "Nice weather today."},
+        ],
+    )
     code, out, _ = run_cli("scan", "--format", "junit", str(f))
     suite = ET.fromstring(out)
     assert suite.get("tests") == "2" and suite.get("failures") == "2"

@@ -13,8 +13,16 @@ from helpers import REPO
 
 GOLDEN = Path(__file__).parent / "golden"
 EXAMPLE = "examples/sleep-tonic.md"
-FORMATS = {"text": "txt", "json": "json", "sarif": "sarif", "github": "github.txt", "markdown": "md",
-           "csv": "csv", "junit": "xml", "html": "html"}
+FORMATS = {
+    "text": "txt",
+    "json": "json",
+    "sarif": "sarif",
+    "github": "github.txt",
+    "markdown": "md",
+    "csv": "csv",
+    "junit": "xml",
+    "html": "html",
+}
 UPDATE = os.environ.get("HEALTHCLAIMS_UPDATE_GOLDEN") == "1"
 
 

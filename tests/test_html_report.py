@@ -21,9 +21,13 @@ webdriver = pytest.importorskip("selenium.webdriver")
 POSTS = [
     {"id": "calm", "text": "Our kava drops relieve anxiety. They are completely safe with no side effects."},
     {"id": "burn", "text": "These gummies melt belly fat while you sleep."},
-    {"id": "hostile", "text": (
-        '<script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2"> '
-        '<a href="javascript:window.pwned = 3">click</a> Our tea cures migraines.')},
+    {
+        "id": "hostile",
+        "text": (
+            '<script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2"> '
+            '<a href="javascript:window.pwned = 3">click</a> Our tea cures migraines.'
+        ),
+    },
     {"id": "quiet", "text": "Nice weather for a walk today."},
 ]
 
@@ -84,8 +88,11 @@ def test_filters(page):
 def test_hostile_document_executes_nothing(page):
     assert page.execute_script("return window.pwned === undefined")
     assert page.find_elements("css selector", "section img, section a[href^='javascript']") == []
-    hostile = [s for s in page.find_elements("css selector", "section.document")
-               if s.find_element("tag name", "h2").text == "hostile"][0]
+    hostile = [
+        s
+        for s in page.find_elements("css selector", "section.document")
+        if s.find_element("tag name", "h2").text == "hostile"
+    ][0]
     assert "<script>window.pwned = 1</script>" in hostile.text
     for link in page.find_elements("css selector", "a"):
         assert link.get_attribute("href").startswith(("http://", "https://"))

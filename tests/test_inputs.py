@@ -26,15 +26,28 @@ def test_every_bad_input_is_reported_and_good_ones_still_scanned(tmp_path: Path,
     latin.write_bytes(b"line one\nline two caf\xe9\n")
     empty = write(tmp_path / "empty.md", "")
     posts = tmp_path / "posts.jsonl"
-    posts.write_text(json.dumps({"id": "a", "text": CLAIM}) + "\n{not json\n" + json.dumps({"id": "c"}) + "\n"
-                     + json.dumps({"id": "d", "text": CLEAN_POST}) + "\n")
+    posts.write_text(
+        json.dumps({"id": "a", "text": CLAIM})
+        + "\n{not json\n"
+        + json.dumps({"id": "c"})
+        + "\n"
+        + json.dumps({"id": "d", "text": CLEAN_POST})
+        + "\n"
+    )
     missing = tmp_path / "missing.txt"
     code, report, err = scan_json(run_cli, good, binary, latin, empty, posts, missing)
     assert code == 2
     status = {d["id"]: d["status"] for d in report["documents"]}
     assert status == {
-        str(good): "ok", str(binary): "error", str(latin): "error", str(empty): "empty",
-        "a": "ok", f"{posts}:2": "error", "c": "error", "d": "ok", str(missing): "error",
+        str(good): "ok",
+        str(binary): "error",
+        str(latin): "error",
+        str(empty): "empty",
+        "a": "ok",
+        f"{posts}:2": "error",
+        "c": "error",
+        "d": "ok",
+        str(missing): "error",
     }
     lines = err.splitlines()
     assert f"{binary}:3: error HC102" in err  # the line of the first NUL byte
@@ -54,8 +67,9 @@ CLEAN_POST = "Shipping takes three days."
 
 def test_a_post_with_an_unpaired_surrogate_escape_is_an_error_of_its_own(tmp_path: Path, run_cli):
     posts = tmp_path / "posts.jsonl"
-    posts.write_text('{"id": "x", "text": "Ginger chews cure migraines \\ud83d!"}\n'
-                     + json.dumps({"id": "y", "text": CLAIM}) + "\n")
+    posts.write_text(
+        '{"id": "x", "text": "Ginger chews cure migraines \\ud83d!"}\n' + json.dumps({"id": "y", "text": CLAIM}) + "\n"
+    )
     code, report, err = scan_json(run_cli, posts)
     assert code == 2
     assert {d["id"]: d["status"] for d in report["documents"]} == {"x": "error", "y": "ok"}
@@ -85,5 +99,5 @@ def test_five_megabyte_single_line(tmp_path: Path, run_cli):
     (doc,) = report["documents"]
     assert doc["status"] == "ok" and len(doc["findings"]) == 1
     finding = doc["findings"][0]
-    assert body[finding["start"]:finding["end"]] == finding["text"] == "cure migraines"
+    assert body[finding["start"] : finding["end"]] == finding["text"] == "cure migraines"
     assert finding["line"] == 1 and finding["column"] == finding["start"] + 1

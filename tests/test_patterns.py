@@ -31,7 +31,10 @@ def test_yaml_syntax_error_names_file_and_line(tmp_path: Path):
 
 
 def test_schema_error_names_field_and_line(tmp_path: Path):
-    write(tmp_path / "lexicon" / "extra.yaml", "class: SUBSTANCE\nentries:\n  - id: moonroot\n    terms: [moonroot]\n  - id: Bad Id\n    terms: [x]\n")
+    write(
+        tmp_path / "lexicon" / "extra.yaml",
+        "class: SUBSTANCE\nentries:\n  - id: moonroot\n    terms: [moonroot]\n  - id: Bad Id\n    terms: [x]\n",
+    )
     with pytest.raises(HealthClaimsError) as info:
         load_pack([tmp_path])
     (prob,) = info.value.problems
@@ -39,7 +42,9 @@ def test_schema_error_names_field_and_line(tmp_path: Path):
 
 
 def test_a_source_without_a_year_is_rejected(tmp_path: Path):
-    write(tmp_path / "evidence" / "e.yaml", """entries:
+    write(
+        tmp_path / "evidence" / "e.yaml",
+        """entries:
   - id: moonroot-undated
     applies_to: {categories: [safety_claim]}
     verdict: no_reliable_evidence
@@ -49,7 +54,8 @@ def test_a_source_without_a_year_is_rejected(tmp_path: Path):
         publisher: Somebody
         url: https://example.org/page
     last_reviewed: 2026-11-25
-""")
+""",
+    )
     with pytest.raises(HealthClaimsError) as info:
         load_pack([tmp_path])
     (prob,) = info.value.problems
@@ -57,14 +63,17 @@ def test_a_source_without_a_year_is_rejected(tmp_path: Path):
 
 
 def test_unknown_reference_is_reported(tmp_path: Path):
-    write(tmp_path / "evidence" / "e.yaml", """entries:
+    write(
+        tmp_path / "evidence" / "e.yaml",
+        """entries:
   - id: moonroot-x
     applies_to: {substances: [no_such_thing]}
     verdict: no_reliable_evidence
     summary: A summary long enough to pass the schema.
     sources: [{title: A title, publisher: A publisher, year: 2020, url: "https://example.org/a"}]
     last_reviewed: 2026-01-01
-""")
+""",
+    )
     with pytest.raises(HealthClaimsError) as info:
         load_pack([tmp_path])
     assert codes(info.value) == ["HC204"]
@@ -80,7 +89,10 @@ def test_duplicate_ids_in_one_pack_are_errors(tmp_path: Path):
 
 
 def test_user_pack_extends_and_overrides(tmp_path: Path):
-    write(tmp_path / "lexicon" / "mine.yaml", "class: SUBSTANCE\nentries:\n  - id: moonroot\n    name: Moonroot\n    terms: [moonroot, moon root]\n")
+    write(
+        tmp_path / "lexicon" / "mine.yaml",
+        "class: SUBSTANCE\nentries:\n  - id: moonroot\n    name: Moonroot\n    terms: [moonroot, moon root]\n",
+    )
     write(tmp_path / "rules" / "mine.yaml", (Path(__file__).parent / "data" / "override_rule.yaml").read_text())
     pack = load_pack([tmp_path])
     assert pack.entry("SUBSTANCE", "moonroot").terms == ["moon root", "moonroot"]
@@ -101,9 +113,11 @@ def test_a_source_checkout_loads_its_own_patterns():
     from pathlib import Path
 
     repo = Path(__file__).resolve().parents[1]
-    code = ("import analyzer, pathlib; from analyzer import analyze; "
-            "print(pathlib.Path(analyzer.__file__).resolve().parent.parent); "
-            "print([f.rule_id for f in analyze('Our kava drops cure anxiety.')])")
+    code = (
+        "import analyzer, pathlib; from analyzer import analyze; "
+        "print(pathlib.Path(analyzer.__file__).resolve().parent.parent); "
+        "print([f.rule_id for f in analyze('Our kava drops cure anxiety.')])"
+    )
     run = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     where, found = run.stdout.splitlines()

@@ -22,7 +22,9 @@ def scan_json(run_cli, *args):
 
 
 def test_config_in_pyproject_is_found_upwards_and_applied(repo, run_cli, monkeypatch):
-    write(repo / "pyproject.toml", """
+    write(
+        repo / "pyproject.toml",
+        """
 [project]
 name = "docs"
 
@@ -32,7 +34,8 @@ disable = ["proof-claim"]
 severity = { "safety-claim" = "high" }
 exclude = ["drafts/**"]
 allow = ["ginger tea soothes"]
-""")
+""",
+    )
     write(repo / "docs" / "a.md", SAFE + "Clinically proven ginger chews.\n")
     write(repo / "drafts" / "b.md", CLAIM)
     write(repo / "docs" / "c.md", "Ginger tea soothes nausea.\n")
@@ -61,24 +64,33 @@ def test_dot_config_wins_and_bad_config_is_a_clear_error(repo, run_cli):
 
 
 def test_inline_suppressions(repo, run_cli):
-    write(repo / "page.md", "\n".join([
-        "Ginger chews cure migraines. <!-- healthclaims-disable-line disease-treatment -- quoted from a recall notice -->",
-        "<!-- healthclaims-disable-next-line disease_claim -->",
-        "Ginger chews cure nausea.",
-        "<!-- healthclaims-disable -->",
-        "Ginger chews are completely safe.",
-        "Ginger chews lower cholesterol.",
-        "<!-- healthclaims-enable -->",
-        "Ginger chews cure colds.",
-        "<!-- healthclaims-disable-next-line weight-loss -->",
-        "Nothing to see here.",
-        "",
-    ]))
+    write(
+        repo / "page.md",
+        "\n".join(
+            [
+                "Ginger chews cure migraines. <!-- healthclaims-disable-line disease-treatment -- quoted from a recall notice -->",
+                "<!-- healthclaims-disable-next-line disease_claim -->",
+                "Ginger chews cure nausea.",
+                "<!-- healthclaims-disable -->",
+                "Ginger chews are completely safe.",
+                "Ginger chews lower cholesterol.",
+                "<!-- healthclaims-enable -->",
+                "Ginger chews cure colds.",
+                "<!-- healthclaims-disable-next-line weight-loss -->",
+                "Nothing to see here.",
+                "",
+            ]
+        ),
+    )
     code, report, err = scan_json(run_cli, "page.md")
     (doc,) = report["documents"]
     assert [f["line"] for f in doc["findings"]] == [8]
     assert [(f["line"], f["suppressed_by"]) for f in doc["suppressed"]] == [
-        (1, ["inline:quoted from a recall notice"]), (3, ["inline"]), (5, ["inline"]), (6, ["inline"])]
+        (1, ["inline:quoted from a recall notice"]),
+        (3, ["inline"]),
+        (5, ["inline"]),
+        (6, ["inline"]),
+    ]
     assert report["summary"]["suppressed"] == 4
     assert "page.md:9: warning HC110: unused suppression healthclaims-disable-next-line (weight-loss)" in err
     sarif = json.loads(run_cli("scan", "-f", "sarif", "page.md")[1])

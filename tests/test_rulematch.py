@@ -57,8 +57,22 @@ def test_compiled_patterns_find_exactly_what_the_reference_finds():
 
     vocab = spacy.blank("en").vocab
     groups = {"g": ["a1", "b2"]}
-    tokens = ["@A", "@B", "@A|B", "@A:g", "@B:!g", "*{0,0}", "*{0,2}", "*{1,3}", "*{2,2}", "for", "?is", "?the",
-              "#NUM", "is|are"]
+    tokens = [
+        "@A",
+        "@B",
+        "@A|B",
+        "@A:g",
+        "@B:!g",
+        "*{0,0}",
+        "*{0,2}",
+        "*{1,3}",
+        "*{2,2}",
+        "for",
+        "?is",
+        "?the",
+        "#NUM",
+        "is|are",
+    ]
     words = {w: vocab.strings.add(w) for w in ("for", "is", "are", "the", "x")}
     rng = random.Random(11)
 
@@ -110,8 +124,9 @@ def test_tagging_resolves_overlaps_as_one_greedy_pass_over_the_document():
     nlp = get_pipeline()
     component = nlp.get_pipe("health_claims")
     pack = cached_pack()
-    terms = sorted({t for (cls, _), e in pack.lexicon.items() if cls in ("CONDITION", "EFFECT", "SUBSTANCE")
-                    for t in e.terms})
+    terms = sorted(
+        {t for (cls, _), e in pack.lexicon.items() if cls in ("CONDITION", "EFFECT", "SUBSTANCE") for t in e.terms}
+    )
     rng = random.Random(3)
     overlapping = 0
     for _ in range(400):

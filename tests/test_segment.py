@@ -11,7 +11,10 @@ def sentences(text):
 
 def test_headings_without_full_stops_are_their_own_sentences():
     assert sentences("Why Ginger Works\n\nGinger is a root. It grows in Asia.") == [
-        "Why Ginger Works", "Ginger is a root.", "It grows in Asia."]
+        "Why Ginger Works",
+        "Ginger is a root.",
+        "It grows in Asia.",
+    ]
 
 
 def test_numbered_list_labels_split_from_their_text():
@@ -70,8 +73,41 @@ def test_sentence_starts_follow_the_rules_on_random_text():
     from analyzer.engine.segment import sentence_starts
 
     nlp = spacy.blank("en")
-    pieces = ["Calm", "tea", "Works", ".", "!", "?", "...", "…", '"', "'", ")", "”", ":", ";", ",", "\n", "\n\n",
-              " \n ", "1.", "-", "•", "Sleep", "and", "of", "i", "B12", "3", "?!", "(", "Über", "über", "Tip", "\t"]
+    pieces = [
+        "Calm",
+        "tea",
+        "Works",
+        ".",
+        "!",
+        "?",
+        "...",
+        "…",
+        '"',
+        "'",
+        ")",
+        "”",
+        ":",
+        ";",
+        ",",
+        "\n",
+        "\n\n",
+        " \n ",
+        "1.",
+        "-",
+        "•",
+        "Sleep",
+        "and",
+        "of",
+        "i",
+        "B12",
+        "3",
+        "?!",
+        "(",
+        "Über",
+        "über",
+        "Tip",
+        "\t",
+    ]
     rng = random.Random(5)
     for _ in range(3000):
         text = "".join(rng.choice(pieces) + rng.choice(["", " ", " ", "  ", "\n"]) for _ in range(rng.randint(0, 20)))

@@ -94,47 +94,97 @@ def main_callback(
     """healthclaims: rule-based detection of unsupported health claims."""
 
 
+def _option(default, *names: str, help: str):
+    return typer.Option(default, *names, help=help)
+
+
+# The options of 'scan' (see cli/scan.py's ScanOptions)
+SCAN_OPTIONS = {
+    "output_format": _option(OutputFormat.text, "--format", "--output-format", "-f", help="Output format."),
+    "output": _option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
+    "fail_on": _option(
+        None,
+        "--fail-on",
+        help="Exit 1 when a finding at or above this severity exists (default: the config's, else low).",
+    ),
+    "exit_zero": _option(False, "--exit-zero", help="Report only: exit 0 even when claims are found."),
+    "config_file": _option(
+        None,
+        "--config",
+        help="Configuration file (default: .healthclaims.toml or "
+        "[tool.healthclaims] in pyproject.toml, searched upwards).",
+    ),
+    "no_config": _option(False, "--no-config", help="Ignore any configuration file."),
+    "baseline": _option(
+        None, "--baseline", help="Report and fail only on findings not recorded in this baseline file."
+    ),
+    "write_baseline": _option(None, "--write-baseline", help="Record today's findings in this file (then exit 0)."),
+    "diff": _option(
+        None, "--diff", help="Report only findings on lines changed since this git ref (e.g. origin/main)."
+    ),
+    "jobs": _option(
+        None,
+        "--jobs",
+        "-j",
+        help="Worker processes; 0: one per core. Default: one per core for post "
+        "exports of 5 MB or more, else 1 (workers take seconds to start).",
+    ),
+    "resume": _option(
+        False,
+        "--resume",
+        help="With --format jsonl --output FILE: continue a killed run after the documents already in FILE.",
+    ),
+    "progress": _option(
+        None, "--progress/--no-progress", help="Progress line on stderr (default: on when stderr is a terminal)."
+    ),
+    "id_field": _option("id", "--id-field", help="JSONL field holding the post id."),
+    "text_field": _option("text", "--text-field", help="JSONL field holding the post text."),
+    "color": _option(
+        None, "--color/--no-color", help="Force colour on or off (default: on for a terminal, off with NO_COLOR)."
+    ),
+    "quiet": _option(False, "--quiet", "-q", help="Print findings only, no summary line when there are none."),
+}
+
+
 @app.command()
 @reports_errors
 def scan(
     paths: List[str] = typer.Argument(..., help="Files, directories (recursive) or - for stdin."),
-    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "--output-format", "-f", help="Output format."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
-    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when a finding at or above this severity exists (default: the config's, else low)."),
-    exit_zero: bool = typer.Option(False, "--exit-zero", help="Report only: exit 0 even when claims are found."),
-    config_file: Optional[Path] = typer.Option(None, "--config", help="Configuration file (default: .healthclaims.toml or [tool.healthclaims] in pyproject.toml, searched upwards)."),
-    no_config: bool = typer.Option(False, "--no-config", help="Ignore any configuration file."),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report and fail only on findings not recorded in this baseline file."),
-    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings in this file (then exit 0)."),
-    diff: Optional[str] = typer.Option(None, "--diff", help="Report only findings on lines changed since this git ref (e.g. origin/main)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes; 0: one per core. Default: one per core for post exports of 5 MB or more, else 1 (workers take seconds to start)."),
-    resume: bool = typer.Option(False, "--resume", help="With --format jsonl --output FILE: continue a killed run after the documents already in FILE."),
-    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress line on stderr (default: on when stderr is a terminal)."),
+    output_format: OutputFormat = SCAN_OPTIONS["output_format"],
+    output: Optional[Path] = SCAN_OPTIONS["output"],
+    fail_on: Optional[FailOn] = SCAN_OPTIONS["fail_on"],
+    exit_zero: bool = SCAN_OPTIONS["exit_zero"],
+    config_file: Optional[Path] = SCAN_OPTIONS["config_file"],
+    no_config: bool = SCAN_OPTIONS["no_config"],
+    baseline: Optional[Path] = SCAN_OPTIONS["baseline"],
+    write_baseline: Optional[Path] = SCAN_OPTIONS["write_baseline"],
+    diff: Optional[str] = SCAN_OPTIONS["diff"],
+    jobs: Optional[int] = SCAN_OPTIONS["jobs"],
+    resume: bool = SCAN_OPTIONS["resume"],
+    progress: Optional[bool] = SCAN_OPTIONS["progress"],
     patterns: Optional[List[Path]] = PatternsOption,
-    id_field: str = typer.Option("id", "--id-field", help="JSONL field holding the post id."),
-    text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the post text."),
-    color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Force colour on or off (default: on for a terminal, off with NO_COLOR)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings only, no summary line when there are none."),
+    id_field: str = SCAN_OPTIONS["id_field"],
+    text_field: str = SCAN_OPTIONS["text_field"],
+    color: Optional[bool] = SCAN_OPTIONS["color"],
+    quiet: bool = SCAN_OPTIONS["quiet"],
 ) -> None:
     """Scan text, Markdown, HTML and JSONL posts for health claims."""
+    parameters = dict(locals())  # the parameters by name (read before any other name is bound here)
     from .scan import ScanOptions, run
 
-    options = ScanOptions(
-        paths=paths, output_format=output_format.value, output=output,
-        fail_on=fail_on.value if fail_on is not None else None, exit_zero=exit_zero, config_file=config_file,
-        no_config=no_config, baseline=baseline, write_baseline=write_baseline, diff=diff, jobs=jobs,
-        resume=resume, progress=progress, patterns=list(patterns or ()), id_field=id_field,
-        text_field=text_field, color=color, quiet=quiet,
-    )
-    raise typer.Exit(run(options))
+    raise typer.Exit(run(ScanOptions(**parameters)))
 
 
 @app.command("dask")
 @reports_errors
 def dask_scan(
-    inputs: List[str] = typer.Argument(..., help="JSONL (.jsonl, .jsonl.gz) or Parquet inputs: paths, globs or fsspec URLs."),
+    inputs: List[str] = typer.Argument(
+        ..., help="JSONL (.jsonl, .jsonl.gz) or Parquet inputs: paths, globs or fsspec URLs."
+    ),
     output: str = typer.Option(..., "--output", "-o", help="Parquet data set to write (path or fsspec URL)."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of an existing Dask scheduler (default: a local cluster)."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="Address of an existing Dask scheduler (default: a local cluster)."
+    ),
     workers: int = typer.Option(2, "--workers", help="Worker processes of the local cluster."),
     patterns: Optional[List[Path]] = PatternsOption,
     id_field: str = typer.Option("id", "--id-field", help="Field holding the post id."),
@@ -143,10 +193,19 @@ def dask_scan(
     """Scan a partitioned post export on Dask and write findings as Parquet (needs the 'dask' extra)."""
     from ..distributed import scan_dataset
 
-    counts = scan_dataset(inputs, output, id_field=id_field, text_field=text_field,
-                          patterns=[str(p) for p in patterns or ()], scheduler=scheduler, workers=workers)
-    typer.echo(f"Scanned {counts['posts']} posts: {counts['findings']} claims in {counts['posts_with_findings']} "
-               f"posts, {counts['errors']} with errors; findings written to {output}")
+    counts = scan_dataset(
+        inputs,
+        output,
+        id_field=id_field,
+        text_field=text_field,
+        patterns=[str(p) for p in patterns or ()],
+        scheduler=scheduler,
+        workers=workers,
+    )
+    typer.echo(
+        f"Scanned {counts['posts']} posts: {counts['findings']} claims in {counts['posts_with_findings']} "
+        f"posts, {counts['errors']} with errors; findings written to {output}"
+    )
     raise typer.Exit(2 if counts["errors"] else 0)
 
 
@@ -207,14 +266,19 @@ def explain(
         out += ["", "Counter-evidence (category level; findings add substance- and condition-specific entries):"]
         for e in fallback:
             out.append(f"  [{e.verdict}] {e.summary}")
-            out += [f"    - {s['title']} ({s['publisher']}{', ' + str(s['year']) if s.get('year') else ''}) {s['url']}" for s in e.sources]
+            out += [
+                f"    - {s['title']} ({s['publisher']}{', ' + str(s['year']) if s.get('year') else ''}) {s['url']}"
+                for s in e.sources
+            ]
     typer.echo("\n".join(out))
 
 
 @patterns_app.command("validate")
 @reports_errors
 def patterns_validate(
-    dirs: Optional[List[Path]] = typer.Argument(None, help="Pattern directories to check with the built-ins (default: built-ins only)."),
+    dirs: Optional[List[Path]] = typer.Argument(
+        None, help="Pattern directories to check with the built-ins (default: built-ins only)."
+    ),
 ) -> None:
     """Validate pattern files against their JSON Schemas and check cross-references."""
     from ..packs.loader import load_pack

@@ -49,6 +49,12 @@ class ScanOptions:
     color: bool | None = None
     quiet: bool = False
 
+    def __post_init__(self) -> None:
+        # Typer hands over choices as enums and a missing repeatable option as None
+        self.output_format = getattr(self.output_format, "value", self.output_format)
+        self.fail_on = getattr(self.fail_on, "value", self.fail_on)
+        self.patterns = list(self.patterns or ())
+
 
 @dataclasses.dataclass
 class ScanSettings:
@@ -82,8 +88,10 @@ def run(options: ScanOptions) -> int:
     """Scan, write the report, and return the exit code."""
     settings = load_settings(options)
     docs = read_inputs(options, settings)
-    meter = Progress(_total_bytes(options.paths),
-                     options.progress if options.progress is not None else (sys.stderr.isatty() and not options.quiet))
+    meter = Progress(
+        _total_bytes(options.paths),
+        options.progress if options.progress is not None else (sys.stderr.isatty() and not options.quiet),
+    )
     stream = _open_output(options)
     try:
         if options.output_format == "jsonl":
@@ -113,8 +121,14 @@ def load_settings(options: ScanOptions) -> ScanSettings:
     known = {r.id for r in pack.active_rules()} | {r.category for r in pack.active_rules()}
     unknown = sorted({*config.disable, *config.severity} - known)
     if unknown:
-        raise HealthClaimsError(problem("HC304", str(config.path), field="disable/severity",
-                                        reason=f"unknown rule or category {', '.join(unknown)}"))
+        raise HealthClaimsError(
+            problem(
+                "HC304",
+                str(config.path),
+                field="disable/severity",
+                reason=f"unknown rule or category {', '.join(unknown)}",
+            )
+        )
     changed = None
     if options.diff is not None:
         from ..run.gitutil import changed_lines
@@ -137,8 +151,12 @@ def read_inputs(options: ScanOptions, settings: ScanSettings):
     from ..run.inputs import read_documents
 
     config = settings.config
-    docs = read_documents(options.paths, options.id_field, options.text_field,
-                          accept=config.wants if (config.include or config.exclude) else None)
+    docs = read_documents(
+        options.paths,
+        options.id_field,
+        options.text_field,
+        accept=config.wants if (config.include or config.exclude) else None,
+    )
     done = resume_point(options.output) if options.resume else 0
     return (doc for k, doc in enumerate(docs) if k >= done)
 
@@ -165,7 +183,8 @@ def write_lines(docs, settings: ScanSettings, stream: TextIO, meter: Progress) -
         from ..run.scan import finished_in_workers
 
         for text, status, severities, messages, size in finished_in_workers(
-                docs, settings.pattern_dirs, settings.workers, WorkerLine(settings.config)):
+            docs, settings.pattern_dirs, settings.workers, WorkerLine(settings.config)
+        ):
             meter.update(size)
             for message in messages:
                 _err(message)
@@ -188,7 +207,9 @@ def render_context(options: ScanOptions, pack: PatternPack, stream: TextIO) -> R
 
     rules = pack.active_rules()
     return RenderContext(
-        colour=use_colour(stream, options.color), quiet=options.quiet, rules=rules,
+        colour=use_colour(stream, options.color),
+        quiet=options.quiet,
+        rules=rules,
         category_evidence={c: [e.to_dict() for e in pack.fallback_evidence(c)] for c in {r.category for r in rules}},
     )
 

@@ -106,11 +106,18 @@ class FindingBuilder:
         sub_entry = self.pack.lexicon.get(("SUBSTANCE", substance)) if substance else None
         if sub_entry is not None and sub_entry.generic:
             sub_entry = None  # "this supplement" names no substance
-        evidence = self.evidence.lookup(sub_entry.id if sub_entry else None,
-                                        target_id if target_cls in TARGET_CLASSES else None, rule.category)
-        return Facts(rule.category, severity, sub_entry.name if sub_entry else None,
-                     sub_entry.id if sub_entry else None,
-                     self.names.get((target_cls, target_id)) if target_id else None, target_id, tuple(evidence))
+        evidence = self.evidence.lookup(
+            sub_entry.id if sub_entry else None, target_id if target_cls in TARGET_CLASSES else None, rule.category
+        )
+        return Facts(
+            rule.category,
+            severity,
+            sub_entry.name if sub_entry else None,
+            sub_entry.id if sub_entry else None,
+            self.names.get((target_cls, target_id)) if target_id else None,
+            target_id,
+            tuple(evidence),
+        )
 
     def finding(self, candidate: Candidate, text: str, span: tuple[int, int], sentence: str) -> Finding:
         """The finding of ``candidate``, at characters ``span`` of ``text``; it owns its basis and
@@ -119,10 +126,21 @@ class FindingBuilder:
         facts = self.facts(rule, candidate.substance, self.target(candidate.tags, candidate.start, candidate.end))
         start, end = span
         finding = Finding(
-            rule_id=rule.id, category=facts.category, severity=facts.severity, hedged=candidate.hedged,
-            text=text[start:end], sentence=sentence, start=start, end=end,
-            substance=facts.substance, substance_id=facts.substance_id, target=facts.target,
-            target_id=facts.target_id, message=rule.message, basis=dict(rule.basis), fix=rule.fix,
+            rule_id=rule.id,
+            category=facts.category,
+            severity=facts.severity,
+            hedged=candidate.hedged,
+            text=text[start:end],
+            sentence=sentence,
+            start=start,
+            end=end,
+            substance=facts.substance,
+            substance_id=facts.substance_id,
+            target=facts.target,
+            target_id=facts.target_id,
+            message=rule.message,
+            basis=dict(rule.basis),
+            fix=rule.fix,
             evidence=[entry.to_dict() for entry in facts.evidence],
         )
         finding.suppressed_by.extend(candidate.cues)

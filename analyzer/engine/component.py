@@ -60,8 +60,12 @@ class HealthClaims:
         # the gate on raw text, exact only for the tokenizer it was built for (see gate_holds_for)
         self.gate = build_gate(nlp, anchors, product_names)
         self._gate_tokenizer = tokenizer_state(nlp.tokenizer)
-        self.words = WordTypes(nlp.vocab, self.matcher.literal_info, None if anchors is None else anchors.words,
-                               lambda text: product_names.condition(text) is not None)
+        self.words = WordTypes(
+            nlp.vocab,
+            self.matcher.literal_info,
+            None if anchors is None else anchors.words,
+            lambda text: product_names.condition(text) is not None,
+        )
         self.segmenter = Segmenter()
         self.context = ContextMatcher(nlp.vocab, pack, nlp.tokenizer)
         self._generic_substances = frozenset(e.id for e in pack.entries("SUBSTANCE") if e.generic)
@@ -91,8 +95,9 @@ class HealthClaims:
             doc.spans["health_claims"] = [Span(doc, *f.tokens, label=f.rule_id) for f in findings]
         return doc
 
-    def find(self, doc: Doc, text: str | None = None, screen: Screen | None = None,
-             keep_suppressed: bool = True) -> tuple[list[Finding], list[Finding]]:
+    def find(
+        self, doc: Doc, text: str | None = None, screen: Screen | None = None, keep_suppressed: bool = True
+    ) -> tuple[list[Finding], list[Finding]]:
         """Findings and suppressed findings in ``doc``, stage by stage.
 
         ``text``: the doc's text, when the caller has it; ``screen``: :meth:`screen` of that
@@ -156,29 +161,40 @@ class HealthClaims:
             if local:
                 c.cues, c.hedged = assess(local, sent, c.start, c.end, c.own_tokens(), reasons=keep_suppressed)
 
-    def resolve_subjects(self, doc: Doc, sents: Sentences, by_sent: dict[int, list[Tag]], columns: TokenColumns,
-                         candidates: list[Candidate]) -> None:
+    def resolve_subjects(
+        self,
+        doc: Doc,
+        sents: Sentences,
+        by_sent: dict[int, list[Tag]],
+        columns: TokenColumns,
+        candidates: list[Candidate],
+    ) -> None:
         """Subject: the substance each candidate is about; a candidate without a product to be
         about (or about a conventional medicine) is suppressed."""
         generic = self._generic_substances
         mentions = [
             Mention(t.cls, t.id, t.start, t.end, t.cls == "SUBSTANCE" and t.id in generic, k)
-            if t.cls != NAMED_PRODUCT else  # a product of unknown make-up, like "this supplement"
-            Mention("SUBSTANCE", "", t.start, t.end, True, k)
-            for k, here in by_sent.items() for t in here if t.cls in SUBJECT_CLASSES
+            if t.cls != NAMED_PRODUCT
+            # a product of unknown make-up, like "this supplement"
+            else Mention("SUBSTANCE", "", t.start, t.end, True, k)
+            for k, here in by_sent.items()
+            for t in here
+            if t.cls in SUBJECT_CLASSES
         ]
         resolver = SubjectResolver(doc, sents, mentions, columns.subject_flags)
         for c in candidates:
-            keep, c.substance = resolver.resolve(c.sent, c.start, c.end, c.rule.allow_conventional_subject,
-                                                 c.rule.requires_subject)
+            keep, c.substance = resolver.resolve(
+                c.sent, c.start, c.end, c.rule.allow_conventional_subject, c.rule.requires_subject
+            )
             if not keep:
                 c.cues.insert(0, NO_SUBJECT)
 
     def score(self, candidates: list[Candidate]) -> None:
         """Scoring: not yet (every candidate keeps its rule's severity)."""
 
-    def make_findings(self, doc: Doc, text: str | None, sents: Sentences, columns: TokenColumns,
-                      candidates: list[Candidate]) -> list[Finding]:
+    def make_findings(
+        self, doc: Doc, text: str | None, sents: Sentences, columns: TokenColumns, candidates: list[Candidate]
+    ) -> list[Finding]:
         """Evidence and findings: one finding per candidate, reporting where it is in ``text``."""
         if text is None:
             text = doc.text  # Doc.text walks every token: read it once, and only when a rule matched

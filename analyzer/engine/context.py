@@ -22,9 +22,7 @@ from spacy.tokens import Doc
 from ..packs.loader import PatternPack, Trigger
 from .segment import SentenceBounds
 
-SUPPRESSING = frozenset(
-    {"NEGATED", "DEBUNKED", "REPORTED", "DISCLAIMER", "ADVICE", "RISK", "HYPOTHETICAL", "QUESTION"}
-)
+SUPPRESSING = frozenset({"NEGATED", "DEBUNKED", "REPORTED", "DISCLAIMER", "ADVICE", "RISK", "HYPOTHETICAL", "QUESTION"})
 
 
 def typographic_variants(phrases) -> list[str]:
@@ -55,8 +53,7 @@ class ContextMatcher:
         return [
             h
             for h in raw
-            if h.trigger.category == "PSEUDO"
-            or not any(p.start < h.end and h.start < p.end for p in pseudo)
+            if h.trigger.category == "PSEUDO" or not any(p.start < h.end and h.start < p.end for p in pseudo)
         ]
 
 
@@ -77,8 +74,14 @@ def _in_scope(hit: Hit, sent: SentenceBounds, start: int, end: int, terminators:
     return False
 
 
-def assess(hits: list[Hit], sent: SentenceBounds, start: int, end: int,
-           own_words: frozenset[int] = frozenset(), reasons: bool = True) -> tuple[list[str], bool]:
+def assess(
+    hits: list[Hit],
+    sent: SentenceBounds,
+    start: int,
+    end: int,
+    own_words: frozenset[int] = frozenset(),
+    reasons: bool = True,
+) -> tuple[list[str], bool]:
     """Return (suppressing cues, hedged) for a claim span [start, end) in a sentence.
 
     ``own_words`` are the token indices of the lexicon terms the claim is made
@@ -105,17 +108,21 @@ def assess(hits: list[Hit], sent: SentenceBounds, start: int, end: int,
         if cat not in SUPPRESSING:
             continue
         if hit.start < end and hit.end > start:
-            if inside and not own_words.intersection(range(hit.start, hit.end)) and (
-                (trig_dir := hit.trigger.direction) == "both"
-                or (trig_dir == "forward" and hit.end < end)
-                or (trig_dir == "backward" and hit.start > start)
+            if (
+                inside
+                and not own_words.intersection(range(hit.start, hit.end))
+                and (
+                    (trig_dir := hit.trigger.direction) == "both"
+                    or (trig_dir == "forward" and hit.end < end)
+                    or (trig_dir == "backward" and hit.start > start)
+                )
             ):
                 if not reasons:
                     return [cat.lower()], hedged
-                cues.append(f"{cat.lower()}:{hit.trigger.id}:{sent.doc[hit.start:hit.end].text}")
+                cues.append(f"{cat.lower()}:{hit.trigger.id}:{sent.doc[hit.start : hit.end].text}")
             continue  # otherwise a claim's own words are not its context
         if _in_scope(hit, sent, start, end, terminators):
             if not reasons:
                 return [cat.lower()], hedged
-            cues.append(f"{cat.lower()}:{hit.trigger.id}:{sent.doc[hit.start:hit.end].text}")
+            cues.append(f"{cat.lower()}:{hit.trigger.id}:{sent.doc[hit.start : hit.end].text}")
     return cues, hedged

@@ -32,13 +32,16 @@ class Screen(NamedTuple):
     may_claim: bool  # some anchor word occurs
     may_name: bool  # some product name ("AnxiFree") may occur
 
+
 # Everyday vocabulary: never used alone to decide that a doc may hold a claim.
-COMMON_CLASSES = frozenset({"SUBSTANCE", "PRONOUN", "TREAT", "BENEFIT", "MANY", "NATURAL", "RESOLVE", "PREVENT",
-                            "COMPARE"})
+COMMON_CLASSES = frozenset(
+    {"SUBSTANCE", "PRONOUN", "TREAT", "BENEFIT", "MANY", "NATURAL", "RESOLVE", "PREVENT", "COMPARE"}
+)
 # Everyday words that lexicon terms contain ("high" blood pressure, "dry" eyes,
 # "come" off, and the "wo" of "won't"): never chosen as a term's anchor word when it has a rarer one.
 # Only speed depends on this list, never what is found.
-EVERYDAY_WORDS = frozenset("""
+EVERYDAY_WORDS = frozenset(
+    """
     able about above ache act action active age ago ai air all alone also always answer any area around away
     back bad balance bar base be being best better big bit black blue body book born bottom box break bright
     bring brown build burn ca call calm can care case cause causes center change check child children china
@@ -61,7 +64,9 @@ EVERYDAY_WORDS = frozenset("""
     tell test thick thing think time today top total touch town tree true try turn type under up use very view
     wait walk wall want warm watch water way wear week weight well white whole win winter wo woman women
     wonder word work worked works world year years yellow young zest
-""".split())
+""".split()
+)
+
 
 @dataclass
 class Anchors:
@@ -78,8 +83,9 @@ class Anchors:
     requires: dict[str, set[frozenset[str]]] = field(default_factory=dict)
 
 
-def choose_anchors(term_docs: dict[tuple[str, str], list[Doc]], patterns: list[CompiledPattern],
-                   split_pieces: frozenset[str]) -> Anchors | None:
+def choose_anchors(
+    term_docs: dict[tuple[str, str], list[Doc]], patterns: list[CompiledPattern], split_pieces: frozenset[str]
+) -> Anchors | None:
     """The anchor words of ``patterns``; ``None`` when some pattern has no usable element
     (then every doc is examined).
 
@@ -115,8 +121,9 @@ def choose_anchors(term_docs: dict[tuple[str, str], list[Doc]], patterns: list[C
     return Anchors(frozenset(words), requires)
 
 
-def _term_anchors(term_docs: dict[tuple[str, str], list[Doc]],
-                  split_pieces: frozenset[str]) -> dict[tuple[str, str], dict[str, set[frozenset[str]]]]:
+def _term_anchors(
+    term_docs: dict[tuple[str, str], list[Doc]], split_pieces: frozenset[str]
+) -> dict[tuple[str, str], dict[str, set[frozenset[str]]]]:
     """(class, id) -> anchor word of each of its terms -> the other plain words of those terms."""
     term_words: dict[tuple[str, str], dict[str, set[frozenset[str]]]] = {}
     for (cls, id_), docs in term_docs.items():
@@ -126,8 +133,11 @@ def _term_anchors(term_docs: dict[tuple[str, str], list[Doc]],
         for doc in docs:
             if len(doc):
                 anchor = max(doc, key=_rarity).lower_
-                others = frozenset(t.lower_ for t in doc if t.lower_ != anchor and t.lower_.isascii()
-                                   and t.lower_.isalpha() and t.lower_ not in split_pieces)
+                others = frozenset(
+                    t.lower_
+                    for t in doc
+                    if t.lower_ != anchor and t.lower_.isascii() and t.lower_.isalpha() and t.lower_ not in split_pieces
+                )
                 by_anchor.setdefault(anchor, set()).add(others)
     return term_words
 
@@ -138,15 +148,21 @@ def _element_words(el: Element, term_words: dict) -> tuple[set[str], bool] | Non
         return set(el.words), True
     if el.kind != "ent" or el.classes & COMMON_CLASSES or el.classes == {NAMED_PRODUCT}:
         return None
-    return set().union(*(words for (cls, id_), words in term_words.items() if cls in el.classes
-                         and (el.ids is None or (id_ in el.ids) != el.exclude))), False
+    return set().union(
+        *(
+            words
+            for (cls, id_), words in term_words.items()
+            if cls in el.classes and (el.ids is None or (id_ in el.ids) != el.exclude)
+        )
+    ), False
 
 
 def split_pieces(tokenizer) -> frozenset[str]:
     """The lower-case pieces the tokenizer's special cases yield ("can", "not" of "cannot")."""
     special_cases = getattr(tokenizer, "rules", None) or {}
-    return frozenset(str(piece.get(ORTH, piece.get("ORTH", ""))).lower()
-                     for pieces in special_cases.values() for piece in pieces)
+    return frozenset(
+        str(piece.get(ORTH, piece.get("ORTH", ""))).lower() for pieces in special_cases.values() for piece in pieces
+    )
 
 
 def build_gate(nlp: Language, anchors: Anchors | None, product_names: ProductNames) -> Gate | None:
@@ -164,17 +180,18 @@ def _rarity(token) -> tuple:
     return (-_word_cost(token.lower_), len(token.text), -token.i)
 
 
-
 def english_affixes(nlp: Language) -> bool:
     """Whether the pipeline tokenizes with spaCy's English prefix, suffix and infix rules."""
     from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
     tok, defaults = nlp.tokenizer, nlp.Defaults
     try:
-        return (nlp.lang == "en"
-                and tok.prefix_search.__self__.pattern == compile_prefix_regex(defaults.prefixes).pattern
-                and tok.suffix_search.__self__.pattern == compile_suffix_regex(defaults.suffixes).pattern
-                and tok.infix_finditer.__self__.pattern == compile_infix_regex(defaults.infixes).pattern)
+        return (
+            nlp.lang == "en"
+            and tok.prefix_search.__self__.pattern == compile_prefix_regex(defaults.prefixes).pattern
+            and tok.suffix_search.__self__.pattern == compile_suffix_regex(defaults.suffixes).pattern
+            and tok.infix_finditer.__self__.pattern == compile_infix_regex(defaults.infixes).pattern
+        )
     except AttributeError:  # a custom tokenizer
         return False
 
@@ -182,10 +199,15 @@ def english_affixes(nlp: Language) -> bool:
 def tokenizer_state(tokenizer) -> tuple:
     """What the gate's exactness depends on: the tokenizer, its special cases and affix rules."""
     rules = getattr(tokenizer, "rules", None) or {}
-    return (id(tokenizer), len(rules), hash(frozenset(rules)),
-            *(id(getattr(tokenizer, name, None)) for name in
-              ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")))
-
+    return (
+        id(tokenizer),
+        len(rules),
+        hash(frozenset(rules)),
+        *(
+            id(getattr(tokenizer, name, None))
+            for name in ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")
+        ),
+    )
 
 
 def _word_cost(word: str) -> float:
@@ -222,8 +244,9 @@ class ProductNames:
 
 
 # bytes.translate table: ASCII letters stay, every other byte becomes a space
-_ASCII_LETTERS_ONLY = bytes.maketrans(bytes(range(256)),
-                                      bytes(c if chr(c).isascii() and chr(c).isalpha() else 32 for c in range(256)))
+_ASCII_LETTERS_ONLY = bytes.maketrans(
+    bytes(range(256)), bytes(c if chr(c).isascii() and chr(c).isalpha() else 32 for c in range(256))
+)
 
 
 class Gate:
@@ -237,8 +260,13 @@ class Gate:
     and the special cases that yield an anchor go through a regex.
     """
 
-    def __init__(self, anchors: frozenset[str], special_cases: dict,
-                 requires: dict[str, set[frozenset[str]]] | None = None, names: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        anchors: frozenset[str],
+        special_cases: dict,
+        requires: dict[str, set[frozenset[str]]] | None = None,
+        names: frozenset[str] = frozenset(),
+    ):
         """``requires``: for an anchor that only lexicon terms brought in, the other words of each
         such term (see :class:`Anchors`); ``names``: product names (lower case)."""
         words = set(anchors)
@@ -249,9 +277,11 @@ class Gate:
         self.anchor_runs = frozenset(w.encode("ascii") for w in ascii_words)
         # an anchor with its terms' other words: it counts when all the words of one term occur
         # (an anchor without an entry, or with a term of one word, counts alone)
-        self.requires = {w.encode("ascii"): [frozenset(o.encode("ascii") for o in others) for others in alternatives]
-                         for w, alternatives in (requires or {}).items()
-                         if w in ascii_words and all(alternatives)}
+        self.requires = {
+            w.encode("ascii"): [frozenset(o.encode("ascii") for o in others) for others in alternatives]
+            for w, alternatives in (requires or {}).items()
+            if w in ascii_words and all(alternatives)
+        }
         self.name_runs = frozenset(n.encode("ascii") for n in names if n.isascii() and n.isalpha())
         self.names_elsewhere = any(not (n.isascii() and n.isalpha()) for n in names)
         others = sorted(w for w in words - ascii_words if w)
@@ -281,8 +311,9 @@ class Gate:
         for starts, ends in ((True, True), (True, False), (False, True), (False, False)):
             group = [w for w in others if w[0].isalpha() == starts and w[-1].isalpha() == ends]
             if group:
-                parts.append((f"(?<!{letter})" if starts else "") + f"(?:{_trie(group)})"
-                             + (f"(?!{letter})" if ends else ""))
+                parts.append(
+                    (f"(?<!{letter})" if starts else "") + f"(?:{_trie(group)})" + (f"(?!{letter})" if ends else "")
+                )
         self.others = re.compile("|".join(parts)) if parts else None
 
     def __call__(self, text: str) -> bool:
@@ -310,10 +341,12 @@ class Gate:
                         continue
                 return Screen(True, self.names_elsewhere or not self.name_runs.isdisjoint(runs))
         # the bounded regex only where some other anchor may occur at all
-        if (self.others is not None
-                and (other_key or (self.unkeyed_anywhere is not None
-                                   and self.unkeyed_anywhere.search(lower) is not None))
-                and self.others_anywhere.search(lower) is not None and self.others.search(lower) is not None):
+        if (
+            self.others is not None
+            and (other_key or (self.unkeyed_anywhere is not None and self.unkeyed_anywhere.search(lower) is not None))
+            and self.others_anywhere.search(lower) is not None
+            and self.others.search(lower) is not None
+        ):
             return Screen(True, self.names_elsewhere or not self.name_runs.isdisjoint(runs))
         return _NOTHING
 
@@ -324,7 +357,7 @@ _NOTHING = Screen(False, False)
 def _piece(word: str) -> str:
     """Two characters of ``word`` from its first one that is not an ASCII letter (see Gate)."""
     k = next(i for i, ch in enumerate(word) if not ("a" <= ch <= "z" or "A" <= ch <= "Z"))
-    return word[k:k + 2]
+    return word[k : k + 2]
 
 
 def _trie(words: list[str]) -> str:

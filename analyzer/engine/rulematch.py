@@ -204,8 +204,9 @@ class RuleMatcher:
             return Literal(lexeme.lower, lexeme.like_num)
         return None
 
-    def __call__(self, doc: Doc, start: int, end: int, tags: list[Tag], literals: Literals,
-                 patterns: PatternSet) -> list[tuple[str, int, int]]:
+    def __call__(
+        self, doc: Doc, start: int, end: int, tags: list[Tag], literals: Literals, patterns: PatternSet
+    ) -> list[tuple[str, int, int]]:
         """(rule id, start token, end token) for every way a pattern matches in doc[start:end].
 
         ``tags`` are the sentence's entities; ``literals`` the doc's literal tokens;
@@ -213,7 +214,7 @@ class RuleMatcher:
         """
         known = literals.words
         index = literals.index
-        lits = index[bisect.bisect_left(index, start):bisect.bisect_left(index, end)]
+        lits = index[bisect.bisect_left(index, start) : bisect.bisect_left(index, end)]
         if lits:  # only the literal tokens that these patterns name
             words, numbers = patterns.words, patterns.numbers
             lits = [i for i in lits if known[i].lower in words or (numbers and known[i].like_num)]
@@ -403,8 +404,10 @@ def reference_matches(pattern: CompiledPattern, items: list[Item]) -> list[tuple
     first = pattern.elements[0]
     for i, item in enumerate(items):
         if _matches_one(first, item):
-            out.extend((pattern.rule_id, item.start, stop)
-                       for stop in _match(pattern.elements, 1, items, i + 1, item.end, item.end))
+            out.extend(
+                (pattern.rule_id, item.start, stop)
+                for stop in _match(pattern.elements, 1, items, i + 1, item.end, item.end)
+            )
     return out
 
 

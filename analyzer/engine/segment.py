@@ -42,9 +42,16 @@ _OPENS = _byte_class(lambda c: not c & (_SPACE | _LOWER | _NO_OPEN_BIT))  # a wo
 # A sentence starts at the first word after a line break, or at a word that may open
 # one after an end mark (and a closing quote or bracket).
 _STARTS = re.compile(
-    _byte_class(lambda c: c & _NEWLINE) + _byte_class(lambda c: c & _SPACE) + b"*(?="
-    + _byte_class(lambda c: not c & _SPACE) + b")|"
-    + _byte_class(lambda c: c & _ENDS) + _byte_class(lambda c: c & _CLOSER) + b"?(?=" + _OPENS + b")"
+    _byte_class(lambda c: c & _NEWLINE)
+    + _byte_class(lambda c: c & _SPACE)
+    + b"*(?="
+    + _byte_class(lambda c: not c & _SPACE)
+    + b")|"
+    + _byte_class(lambda c: c & _ENDS)
+    + _byte_class(lambda c: c & _CLOSER)
+    + b"?(?="
+    + _OPENS
+    + b")"
 )
 _LABEL_COLON = re.compile(_byte_class(lambda c: c & _COLON) + b"(?=" + _OPENS + b")")
 
@@ -52,10 +59,15 @@ _LABEL_COLON = re.compile(_byte_class(lambda c: c & _COLON) + b"(?=" + _OPENS + 
 def type_code(lexeme) -> int:
     """A word type's code byte: the bits the sentence-start rules test, one per property."""
     text = lexeme.orth_
-    return ((_SPACE if lexeme.is_space else 0) | (_LOWER if lexeme.is_lower else 0)
-            | (_ENDS if text in _END else 0) | (_CLOSER if text in _CLOSERS else 0)
-            | (_NO_OPEN_BIT if text in _NO_OPEN else 0) | (_NEWLINE if "\n" in text and not text.strip() else 0)
-            | (_COLON if text == ":" else 0))
+    return (
+        (_SPACE if lexeme.is_space else 0)
+        | (_LOWER if lexeme.is_lower else 0)
+        | (_ENDS if text in _END else 0)
+        | (_CLOSER if text in _CLOSERS else 0)
+        | (_NO_OPEN_BIT if text in _NO_OPEN else 0)
+        | (_NEWLINE if "\n" in text and not text.strip() else 0)
+        | (_COLON if text == ":" else 0)
+    )
 
 
 class Segmenter:
@@ -135,7 +147,9 @@ def _is_label(doc: Doc, colon: int) -> bool:
         tok = doc[j]
         if tok.is_alpha:
             words += 1
-            if words > 6 or not (tok.is_title or tok.is_upper or tok.lower_ in {"and", "of", "for", "the", "to", "in", "a"}):
+            if words > 6 or not (
+                tok.is_title or tok.is_upper or tok.lower_ in {"and", "of", "for", "the", "to", "in", "a"}
+            ):
                 return False
         j -= 1
     return words >= 1

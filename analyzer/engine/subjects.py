@@ -23,8 +23,9 @@ from .segment import SentenceBounds, Sentences
 
 LOOKBACK_SENTENCES = 5
 # Words a list-item claim may open with before the claim itself ("Also helps...", "Causes tumour cells to...")
-_FRAGMENT_OPENERS = frozenset({"and", "also", "may", "can", "will", "helps", "causes", "makes", "induces",
-                               "triggers", "forces", "gets", "lets"})
+_FRAGMENT_OPENERS = frozenset(
+    {"and", "also", "may", "can", "will", "helps", "causes", "makes", "induces", "triggers", "forces", "gets", "lets"}
+)
 _HEADING_STOPS = frozenset({".", "!", "?", "…"})
 # What the resolver reads of each token, as bits of one byte (see type_flags)
 SPACE, STOP, FRAGMENT = 1, 2, 4
@@ -33,9 +34,15 @@ SPACE, STOP, FRAGMENT = 1, 2, 4
 def type_flags(lexeme) -> int:
     """The resolver's byte for a word type: a space, a full stop that ends a sentence
     (not a heading), a word a list-item claim may open with."""
-    return ((SPACE if lexeme.is_space else 0) | (STOP if lexeme.orth_ in _HEADING_STOPS else 0)
-            | (FRAGMENT if (lexeme.is_space or lexeme.is_punct or lexeme.like_num
-                            or lexeme.lower_ in _FRAGMENT_OPENERS) else 0))
+    return (
+        (SPACE if lexeme.is_space else 0)
+        | (STOP if lexeme.orth_ in _HEADING_STOPS else 0)
+        | (
+            FRAGMENT
+            if (lexeme.is_space or lexeme.is_punct or lexeme.like_num or lexeme.lower_ in _FRAGMENT_OPENERS)
+            else 0
+        )
+    )
 
 
 class Mention(NamedTuple):
@@ -48,8 +55,7 @@ class Mention(NamedTuple):
 
 
 class SubjectResolver:
-    def __init__(self, doc: Doc, sents: Sentences, mentions: list[Mention],
-                 flags: Callable[[], bytes] | None = None):
+    def __init__(self, doc: Doc, sents: Sentences, mentions: list[Mention], flags: Callable[[], bytes] | None = None):
         """``flags``: returns one :func:`type_flags` byte per token, when the caller can
         make them more cheaply than from the doc's tokens; called only if needed."""
         self.doc = doc
@@ -98,8 +104,9 @@ class SubjectResolver:
                 return m.id
         return self.main
 
-    def resolve(self, sent_index: int, start: int, end: int, allow_conventional: bool,
-                requires_subject: bool) -> tuple[bool, str | None]:
+    def resolve(
+        self, sent_index: int, start: int, end: int, allow_conventional: bool, requires_subject: bool
+    ) -> tuple[bool, str | None]:
         """Return (keep, substance id) for a claim [start, end) in sentence ``sent_index``."""
         here = self._by_sent.get(sent_index, ())
         # the nearest mention before the claim, and the nearest named substance before it

@@ -54,8 +54,9 @@ class LexiconTagger:
             found = sorted([*found, *[(self.name_key, i, i + 1) for i in named]], key=_start_end)
         return found
 
-    def __call__(self, doc: Doc, named: list[int] = (),
-                 could_match: Callable[[frozenset[str]], bool] | None = None) -> list[Tag]:
+    def __call__(
+        self, doc: Doc, named: list[int] = (), could_match: Callable[[frozenset[str]], bool] | None = None
+    ) -> list[Tag]:
         """The doc's entities, sorted by start.
 
         ``could_match(classes)`` tells whether some rule could match with these lexicon
@@ -67,12 +68,16 @@ class LexiconTagger:
         if could_match is not None and not could_match(frozenset([class_of[key] for key, _, _ in found])):
             return []
         kept = resolve_overlaps(found, self.priority_of)
-        if could_match is not None and len(kept) < len(found) and not could_match(
-                frozenset([class_of[key] for key, _, _ in kept])):
+        if (
+            could_match is not None
+            and len(kept) < len(found)
+            and not could_match(frozenset([class_of[key] for key, _, _ in kept]))
+        ):
             return []  # the overlaps dropped a class that every possible pattern needs
         id_of, name_key = self.id_of, self.name_key
-        return [Tag(class_of[key], id_of[key], s, e) if key != name_key else self.product_tag(doc, s)
-                for key, s, e in kept]
+        return [
+            Tag(class_of[key], id_of[key], s, e) if key != name_key else self.product_tag(doc, s) for key, s, e in kept
+        ]
 
     def product_tag(self, doc: Doc, i: int) -> Tag:
         """The entity of a product-name token: its id is the condition the name claims."""
@@ -121,7 +126,7 @@ def _resolve_run(run: list[tuple[int, int, int]], priority_of: dict[int, int]) -
     # stable: the matcher's order decides last
     for key, s, e in sorted(run, key=lambda m: (*_rank(m, priority_of), m[1])):
         if taken.find(1, s - first, e - first) < 0:  # none of its tokens taken yet
-            taken[s - first:e - first] = b"\x01" * (e - s)
+            taken[s - first : e - first] = b"\x01" * (e - s)
             kept.append((key, s, e))
     kept.sort(key=_start_end)
     return kept

@@ -26,8 +26,9 @@ class WordInfo:
 
     __slots__ = ("sentence_code", "subject_flags", "literal", "anchor", "product_name")
 
-    def __init__(self, sentence_code: int, subject_flags: int, literal: tuple[int, bool] | None, anchor: bool,
-                 product_name: bool):
+    def __init__(
+        self, sentence_code: int, subject_flags: int, literal: tuple[int, bool] | None, anchor: bool, product_name: bool
+    ):
         self.sentence_code = sentence_code  # segment.type_code
         self.subject_flags = subject_flags  # subjects.type_flags
         self.literal = literal  # (LOWER hash, like a number) if a rule may name the word, else None
@@ -38,8 +39,9 @@ class WordInfo:
 class WordTypes:
     """ORTH -> :class:`WordInfo`, filled as word types are met."""
 
-    def __init__(self, vocab, literal_info: Callable, anchors: frozenset[str] | None,
-                 is_product_name: Callable[[str], bool]):
+    def __init__(
+        self, vocab, literal_info: Callable, anchors: frozenset[str] | None, is_product_name: Callable[[str], bool]
+    ):
         """``anchors``: the gate's anchor words (``None``: every word may start a claim)."""
         self.vocab = vocab
         self._literal_info = literal_info
@@ -58,8 +60,9 @@ class WordTypes:
         lexeme = self.vocab[orth]
         text = lexeme.orth_
         anchor = self._anchors is None or text.lower() in self._anchors
-        info = self._infos[orth] = WordInfo(type_code(lexeme), type_flags(lexeme), self._literal_info(lexeme),
-                                            anchor, self._is_product_name(text))
+        info = self._infos[orth] = WordInfo(
+            type_code(lexeme), type_flags(lexeme), self._literal_info(lexeme), anchor, self._is_product_name(text)
+        )
         return info
 
 

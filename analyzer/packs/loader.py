@@ -146,8 +146,9 @@ class PatternPack:
 
     def fallback_evidence(self, category: str) -> list[EvidenceEntry]:
         """The evidence a finding of ``category`` gets when nothing more specific applies, by id."""
-        return sorted((e for e in self.evidence.values() if e.is_fallback and category in e.categories),
-                      key=lambda e: e.id)
+        return sorted(
+            (e for e in self.evidence.values() if e.is_fallback and category in e.categories), key=lambda e: e.id
+        )
 
 
 # --------------------------------------------------------------------------- schemas
@@ -224,9 +225,7 @@ def read_pattern_file(text: str, path: str) -> tuple[str, dict, yaml.Node | None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise HealthClaimsError(
-            problem("HC201", path, mark.line + 1 if mark else None, reason=reason)
-        ) from None
+        raise HealthClaimsError(problem("HC201", path, mark.line + 1 if mark else None, reason=reason)) from None
     if not isinstance(data, dict):
         raise HealthClaimsError(
             problem("HC202", path, 1, field="(top level)", reason="expected a mapping with one of: " + ", ".join(KINDS))
@@ -344,6 +343,7 @@ def _merge(pack: PatternPack, kind: str, data: dict, node, path: str, seen: dict
 def _merge_lexicon(pack: PatternPack, data: dict, node, path: str, seen: dict, problems: list[Problem]) -> None:
     pack.irregular.update(data.get("irregular", {}))
     pack.name_suffixes.update(s.lower() for s in data.get("name_suffixes", []))
+
     def lex_key(raw: dict) -> tuple[str, str]:
         return "lex", f"{raw.get('class', data['class'])}:{raw['id']}"
 
@@ -432,7 +432,9 @@ def check_references(pack: PatternPack) -> list[Problem]:
         if entry.parent and entry.parent not in pack.ids(entry.cls):
             problems.append(problem("HC204", entry.origin.path, entry.origin.line, kind="parent", id=entry.parent))
         if entry.refers_to and entry.refers_to not in targets:
-            problems.append(problem("HC204", entry.origin.path, entry.origin.line, kind="condition/effect", id=entry.refers_to))
+            problems.append(
+                problem("HC204", entry.origin.path, entry.origin.line, kind="condition/effect", id=entry.refers_to)
+            )
     covered: set[str] = set()
     for rule in pack.active_rules():
         if rule.category not in covered and not pack.fallback_evidence(rule.category):

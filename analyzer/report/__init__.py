@@ -73,8 +73,9 @@ class Summary:
         )
 
     def count(self, category: str | None = None, severity: str | None = None) -> int:
-        return sum(n for (c, s), n in self.by_category_severity.items()
-                   if category in (None, c) and severity in (None, s))
+        return sum(
+            n for (c, s), n in self.by_category_severity.items() if category in (None, c) and severity in (None, s)
+        )
 
     def categories(self) -> list[str]:
         return sorted({c for c, _ in self.by_category_severity})

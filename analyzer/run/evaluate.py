@@ -88,13 +88,24 @@ def evaluate(examples: list[Example], patterns: tuple[str, ...] = ()) -> dict:
         per[cat] = {"support": len(gold), "flagged": len(predicted), "precision": p, "recall": r, "f1": _f1(p, r)}
     return {
         "examples": len(examples),
-        "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-        "precision": precision, "recall": recall, "f1": _f1(precision, recall),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "precision": precision,
+        "recall": recall,
+        "f1": _f1(precision, recall),
         "per_category": per,
-        "misses": [{"line": e.line, "text": e.text, "category": e.category, "suppressed_by": e.suppressed}
-                   for e in examples if e.label and not e.flagged_categories],
-        "false_flags": [{"line": e.line, "text": e.text, "flagged": e.flagged_categories}
-                        for e in examples if not e.label and e.flagged_categories],
+        "misses": [
+            {"line": e.line, "text": e.text, "category": e.category, "suppressed_by": e.suppressed}
+            for e in examples
+            if e.label and not e.flagged_categories
+        ],
+        "false_flags": [
+            {"line": e.line, "text": e.text, "flagged": e.flagged_categories}
+            for e in examples
+            if not e.label and e.flagged_categories
+        ],
     }
 
 
@@ -104,10 +115,14 @@ def format_table(result: dict) -> str:
 
     rows = [f"{'category':<18} {'support':>7} {'flagged':>7} {'precision':>9} {'recall':>7} {'f1':>6}"]
     for cat, m in result["per_category"].items():
-        rows.append(f"{cat:<18} {m['support']:>7} {m['flagged']:>7} {fmt(m['precision']):>9} {fmt(m['recall']):>7} {fmt(m['f1']):>6}")
+        rows.append(
+            f"{cat:<18} {m['support']:>7} {m['flagged']:>7} {fmt(m['precision']):>9} {fmt(m['recall']):>7} {fmt(m['f1']):>6}"
+        )
     rows.append(
         f"{'overall':<18} {result['tp'] + result['fn']:>7} {result['tp'] + result['fp']:>7} "
         f"{fmt(result['precision']):>9} {fmt(result['recall']):>7} {fmt(result['f1']):>6}"
     )
-    rows.append(f"(examples {result['examples']}: tp {result['tp']}, fp {result['fp']}, fn {result['fn']}, tn {result['tn']})")
+    rows.append(
+        f"(examples {result['examples']}: tp {result['tp']}, fp {result['fp']}, fn {result['fn']}, tn {result['tn']})"
+    )
     return "\n".join(rows)

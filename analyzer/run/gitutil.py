@@ -41,13 +41,17 @@ def changed_lines(ref: str) -> dict[Path, set[int] | None]:
     root = Path(top.stdout.strip())
     diff = _git(["diff", "--unified=0", "--no-color", "--no-ext-diff", ref, "--"], root)
     if diff.returncode != 0:
-        raise HealthClaimsError(problem("HC306", ref=ref, reason=diff.stderr.strip().splitlines()[0] if diff.stderr else "git diff failed"))
+        raise HealthClaimsError(
+            problem("HC306", ref=ref, reason=diff.stderr.strip().splitlines()[0] if diff.stderr else "git diff failed")
+        )
     changed: dict[Path, set[int] | None] = {}
     current: Path | None = None
     for line in diff.stdout.splitlines():
         if line.startswith("+++ "):
             name = line[4:]
-            current = None if name == "/dev/null" else (root / name[2:] if name.startswith("b/") else root / name).resolve()
+            current = (
+                None if name == "/dev/null" else (root / name[2:] if name.startswith("b/") else root / name).resolve()
+            )
             if current is not None:
                 changed.setdefault(current, set())
         elif line.startswith("@@") and current is not None:

@@ -53,8 +53,11 @@ def discover(paths: Iterable[str], accept: Callable[[Path], bool] | None = None)
         p = Path(raw)
         if p.is_dir():
             found = [
-                child for child in sorted(p.rglob("*"))
-                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES and not _hidden(child, p)
+                child
+                for child in sorted(p.rglob("*"))
+                if child.is_file()
+                and child.suffix.lower() in TEXT_SUFFIXES
+                and not _hidden(child, p)
                 and (accept is None or accept(child))
             ]
             skip = gitutil.ignored(found)
@@ -80,8 +83,13 @@ def _hidden(child: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in child.relative_to(root).parts)
 
 
-def read_documents(paths: Iterable[str], id_field: str = "id", text_field: str = "text",
-                   stdin: BinaryIO | None = None, accept: Callable[[Path], bool] | None = None) -> Iterator[Document]:
+def read_documents(
+    paths: Iterable[str],
+    id_field: str = "id",
+    text_field: str = "text",
+    stdin: BinaryIO | None = None,
+    accept: Callable[[Path], bool] | None = None,
+) -> Iterator[Document]:
     for display, path in discover(paths, accept):
         if path is None:
             data = (stdin or sys.stdin.buffer).read()
@@ -100,8 +108,9 @@ def read_documents(paths: Iterable[str], id_field: str = "id", text_field: str =
         try:
             data = path.read_bytes()
         except OSError as exc:
-            yield Document(display, display, status="error",
-                           problems=[problem("HC101", display, reason=exc.strerror or str(exc))])
+            yield Document(
+                display, display, status="error", problems=[problem("HC101", display, reason=exc.strerror or str(exc))]
+            )
             continue
         yield _from_bytes(display, display, data, path.suffix.lower())
 
@@ -183,11 +192,21 @@ def post_record(line: str, display: str, lineno: int, id_field: str = "id", text
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        return Document(fallback_id, display, status="error", source_line=lineno,
-                        problems=[problem("HC104", display, lineno, reason=exc.msg)])
+        return Document(
+            fallback_id,
+            display,
+            status="error",
+            source_line=lineno,
+            problems=[problem("HC104", display, lineno, reason=exc.msg)],
+        )
     if not isinstance(record, dict):
-        return Document(fallback_id, display, status="error", source_line=lineno,
-                        problems=[problem("HC104", display, lineno, reason="not a JSON object")])
+        return Document(
+            fallback_id,
+            display,
+            status="error",
+            source_line=lineno,
+            problems=[problem("HC104", display, lineno, reason="not a JSON object")],
+        )
     rid = record.get(id_field)
     doc_id = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else fallback_id
     return _post(doc_id, display, lineno, record.get(text_field), text_field)
@@ -195,8 +214,13 @@ def post_record(line: str, display: str, lineno: int, id_field: str = "id", text
 
 def _post(doc_id: str, display: str, lineno: int, body: object, text_field: str) -> Document:
     if not isinstance(body, str):
-        return Document(doc_id, display, status="error", source_line=lineno,
-                        problems=[problem("HC105", display, lineno, field=text_field)])
+        return Document(
+            doc_id,
+            display,
+            status="error",
+            source_line=lineno,
+            problems=[problem("HC105", display, lineno, field=text_field)],
+        )
     bad = surrogate_problem(body, display, lineno)
     if bad is not None:
         return Document(doc_id, display, status="error", source_line=lineno, problems=[bad])
@@ -209,8 +233,9 @@ def _read_csv(display: str, path: Path, id_field: str, text_field: str) -> Itera
         handle = _open_binary(path)
         stream = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
     except OSError as exc:
-        yield Document(display, display, status="error",
-                       problems=[problem("HC101", display, reason=exc.strerror or str(exc))])
+        yield Document(
+            display, display, status="error", problems=[problem("HC101", display, reason=exc.strerror or str(exc))]
+        )
         return
     csv.field_size_limit(2**31 - 1)
     with stream:
@@ -221,8 +246,9 @@ def _read_csv(display: str, path: Path, id_field: str, text_field: str) -> Itera
                 yield _finish(Document(display, display, text=""))
                 return
             if text_field not in header:
-                yield Document(display, display, status="error",
-                               problems=[problem("HC105", display, 1, field=text_field)])
+                yield Document(
+                    display, display, status="error", problems=[problem("HC105", display, 1, field=text_field)]
+                )
                 return
             text_at = header.index(text_field)
             id_at = header.index(id_field) if id_field in header else None
@@ -234,9 +260,21 @@ def _read_csv(display: str, path: Path, id_field: str, text_field: str) -> Itera
                 fallback_id = post_id(display, lineno)
                 bad = next((cell for cell in row if _has_surrogates(cell)), None)
                 if bad is not None:
-                    yield Document(fallback_id, display, status="error", source_line=lineno,
-                                   problems=[problem("HC103", display, lineno, offset=_surrogate_at(bad),
-                                                     byte=f"{ord(bad[_surrogate_at(bad)]) - 0xDC00:02x}")])
+                    yield Document(
+                        fallback_id,
+                        display,
+                        status="error",
+                        source_line=lineno,
+                        problems=[
+                            problem(
+                                "HC103",
+                                display,
+                                lineno,
+                                offset=_surrogate_at(bad),
+                                byte=f"{ord(bad[_surrogate_at(bad)]) - 0xDC00:02x}",
+                            )
+                        ],
+                    )
                     continue
                 doc_id = row[id_at] if id_at is not None and id_at < len(row) and row[id_at] else fallback_id
                 body = row[text_at] if text_at < len(row) else None
@@ -244,8 +282,9 @@ def _read_csv(display: str, path: Path, id_field: str, text_field: str) -> Itera
                 doc.size = sum(len(cell) for cell in row) + len(row)
                 yield doc
         except (OSError, EOFError, csv.Error) as exc:
-            yield Document(f"{display}:error", display, status="error",
-                           problems=[problem("HC101", display, reason=str(exc))])
+            yield Document(
+                f"{display}:error", display, status="error", problems=[problem("HC101", display, reason=str(exc))]
+            )
 
 
 def _has_surrogates(text: str) -> bool:
@@ -260,8 +299,9 @@ def _read_jsonl(display: str, path: Path, id_field: str, text_field: str) -> Ite
     try:
         handle = _open_binary(path)
     except OSError as exc:
-        yield Document(display, display, status="error",
-                       problems=[problem("HC101", display, reason=exc.strerror or str(exc))])
+        yield Document(
+            display, display, status="error", problems=[problem("HC101", display, reason=exc.strerror or str(exc))]
+        )
         return
     with handle:
         any_line = False
@@ -274,16 +314,22 @@ def _read_jsonl(display: str, path: Path, id_field: str, text_field: str) -> Ite
                 text, prob = _decode(raw, display, lineno)
                 size = len(raw)
                 if prob is not None:
-                    yield Document(post_id(display, lineno), display, status="error", problems=[prob],
-                                   source_line=lineno)
+                    yield Document(
+                        post_id(display, lineno), display, status="error", problems=[prob], source_line=lineno
+                    )
                     continue
                 doc = post_record(text, display, lineno, id_field, text_field)
                 doc.size = size
                 yield doc
         except (OSError, EOFError) as exc:  # a corrupt or truncated .gz
             any_line = True
-            yield Document(post_id(display, lineno + 1), display, status="error", source_line=lineno + 1,
-                           problems=[problem("HC101", display, lineno + 1, reason=str(exc))])
+            yield Document(
+                post_id(display, lineno + 1),
+                display,
+                status="error",
+                source_line=lineno + 1,
+                problems=[problem("HC101", display, lineno + 1, reason=str(exc))],
+            )
         if not any_line:
             yield _finish(Document(display, display, text=""))
 

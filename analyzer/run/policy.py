@@ -30,9 +30,7 @@ from ..errors import HealthClaimsError, problem
 from ..findings import Finding, ScanResult, finding_key
 from .config import Config
 
-_DIRECTIVE = re.compile(
-    r"<!--\s*healthclaims-(disable-next-line|disable-line|disable|enable)\b(.*?)-->", re.DOTALL
-)
+_DIRECTIVE = re.compile(r"<!--\s*healthclaims-(disable-next-line|disable-line|disable|enable)\b(.*?)-->", re.DOTALL)
 BASELINE_VERSION = 1
 
 
@@ -94,7 +92,9 @@ class Baseline:
         except OSError as exc:
             raise HealthClaimsError(problem("HC305", str(path), reason=exc.strerror or str(exc))) from None
         except (ValueError, KeyError, TypeError) as exc:
-            raise HealthClaimsError(problem("HC305", str(path), reason=f"not a healthclaims baseline ({exc})")) from None
+            raise HealthClaimsError(
+                problem("HC305", str(path), reason=f"not a healthclaims baseline ({exc})")
+            ) from None
         return cls(counts)
 
     @staticmethod
@@ -108,8 +108,9 @@ class Baseline:
 class Policy:
     """Applies configuration, suppressions, the baseline and ``--diff`` to one result at a time."""
 
-    def __init__(self, config: Config, baseline: Baseline | None = None,
-                 changed: dict[Path, set[int] | None] | None = None):
+    def __init__(
+        self, config: Config, baseline: Baseline | None = None, changed: dict[Path, set[int] | None] | None = None
+    ):
         self.config = config
         self.baseline = baseline
         self.remaining = Counter(baseline.counts) if baseline else Counter()
@@ -122,9 +123,14 @@ class Policy:
             return True
         if config.allow and any(a in f.sentence.lower() for a in config.allow):
             return True
-        return bool(config.allow_substances and f.substance and (
-            (f.substance_id or "").lower() in config.allow_substances or f.substance.lower() in config.allow_substances
-        ))
+        return bool(
+            config.allow_substances
+            and f.substance
+            and (
+                (f.substance_id or "").lower() in config.allow_substances
+                or f.substance.lower() in config.allow_substances
+            )
+        )
 
     def apply(self, result: ScanResult) -> ScanResult:
         text = result.document.text
@@ -151,9 +157,15 @@ class Policy:
         result.findings = kept
         for d in directives:
             if not d.used:
-                result.notes.append(problem("HC110", result.document.path,
-                                            (result.document.source_line or 1) + d.line - 1, warning=True,
-                                            directive=d.describe()))
+                result.notes.append(
+                    problem(
+                        "HC110",
+                        result.document.path,
+                        (result.document.source_line or 1) + d.line - 1,
+                        warning=True,
+                        directive=d.describe(),
+                    )
+                )
         if self.changed is not None:
             limit_to_changes([result], self.changed)
         return result
@@ -171,4 +183,6 @@ def limit_to_changes(results: list[ScanResult], changed: dict[Path, set[int] | N
         if doc.source_line is not None:
             result.findings = [f for f in result.findings if doc.source_line in lines]
         else:
-            result.findings = [f for f in result.findings if any(n in lines for n in range(f.line, f.line + f.text.count("\n") + 1))]
+            result.findings = [
+                f for f in result.findings if any(n in lines for n in range(f.line, f.line + f.text.count("\n") + 1))
+            ]

@@ -9,8 +9,9 @@ from .inputs import Document, prose_view
 from .pipeline import analyze_many, get_pipeline, locate
 
 
-def scan_documents(docs: Iterable[Document], patterns: tuple[str, ...] = (), batch_size: int = 64,
-                   jobs: int = 1) -> Iterator[ScanResult]:
+def scan_documents(
+    docs: Iterable[Document], patterns: tuple[str, ...] = (), batch_size: int = 64, jobs: int = 1
+) -> Iterator[ScanResult]:
     """Analyse documents in order; documents that could not be read pass through unchanged.
 
     With ``jobs`` > 1, batches go to that many worker processes (each loads the
@@ -57,14 +58,14 @@ def _finish_batch(docs: list[Document]) -> list:
     return [_WORKER_FINISH(ScanResult(d, next(found) if d.status == "ok" else [])) for d in docs]
 
 
-def finished_in_workers(docs: Iterable[Document], patterns: tuple[str, ...], jobs: int, finish,
-                        batch_size: int = 64) -> Iterator:
+def finished_in_workers(
+    docs: Iterable[Document], patterns: tuple[str, ...], jobs: int, finish, batch_size: int = 64
+) -> Iterator:
     """Like :func:`scan_documents` with ``jobs`` workers, but each result is turned into
     ``finish(result)`` (e.g. a JSON line) in the worker, so the parent only writes.
     ``finish`` must be picklable (a module-level function or a picklable callable object).
     """
-    yield from _pool_map(_batches(docs, batch_size), _finish_batch, jobs, (patterns, finish),
-                         lambda batch, out: out)
+    yield from _pool_map(_batches(docs, batch_size), _finish_batch, jobs, (patterns, finish), lambda batch, out: out)
 
 
 def _analyze_batch(pairs: list[tuple[str, str]]) -> list[list[Finding]]:
@@ -84,8 +85,9 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield batch
 
 
-def _scan_parallel(docs: Iterable[Document], patterns: tuple[str, ...], batch_size: int,
-                   jobs: int) -> Iterator[ScanResult]:
+def _scan_parallel(
+    docs: Iterable[Document], patterns: tuple[str, ...], batch_size: int, jobs: int
+) -> Iterator[ScanResult]:
     def results(batch: list[Document], found: list[list[Finding]]) -> list[ScanResult]:
         it = iter(found)
         return [ScanResult(d, next(it) if d.status == "ok" else []) for d in batch]
@@ -119,7 +121,6 @@ def _pool_map(items: Iterable, fn, jobs: int, initargs: tuple, collect) -> Itera
         while window:
             done_batch, future = window.popleft()
             yield from collect(done_batch, future.result())
-
 
 
 def failing(severities: Iterable[Iterable[str]], fail_on: str) -> bool:

@@ -8,8 +8,22 @@ from typing import TextIO
 from .. import RenderContext, Report
 from ._common import first_source
 
-COLUMNS = ["document", "path", "line", "column", "rule_id", "category", "severity", "hedged", "substance",
-           "target", "claim", "sentence", "evidence_summary", "evidence_url"]
+COLUMNS = [
+    "document",
+    "path",
+    "line",
+    "column",
+    "rule_id",
+    "category",
+    "severity",
+    "hedged",
+    "substance",
+    "target",
+    "claim",
+    "sentence",
+    "evidence_summary",
+    "evidence_url",
+]
 
 
 def render(report: Report, stream: TextIO, context: RenderContext) -> None:
@@ -20,6 +34,21 @@ def render(report: Report, stream: TextIO, context: RenderContext) -> None:
         for f in result.findings:
             line, column = result.location(f)
             summary, url = first_source(f)
-            writer.writerow([doc.id, doc.path, line, column, f.rule_id, f.category, f.severity,
-                             "true" if f.hedged else "false", f.substance or "", f.target or "", f.text,
-                             f.sentence, summary, url])
+            writer.writerow(
+                [
+                    doc.id,
+                    doc.path,
+                    line,
+                    column,
+                    f.rule_id,
+                    f.category,
+                    f.severity,
+                    "true" if f.hedged else "false",
+                    f.substance or "",
+                    f.target or "",
+                    f.text,
+                    f.sentence,
+                    summary,
+                    url,
+                ]
+            )

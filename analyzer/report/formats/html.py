@@ -58,15 +58,17 @@ SCRIPT = """
 
 def _select(name: str, label: str, values: list[str]) -> str:
     options = "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in values)
-    return (f'<label>{escape(label)} <select data-filter="{escape(name)}" id="filter-{escape(name)}">'
-            f'<option value="">all</option>{options}</select></label>')
+    return (
+        f'<label>{escape(label)} <select data-filter="{escape(name)}" id="filter-{escape(name)}">'
+        f'<option value="">all</option>{options}</select></label>'
+    )
 
 
 def _highlight(sentence: str, claim: str) -> str:
     at = sentence.find(claim)
     if at == -1:
         return escape(sentence)
-    return f"{escape(sentence[:at])}<mark>{escape(claim)}</mark>{escape(sentence[at + len(claim):])}"
+    return f"{escape(sentence[:at])}<mark>{escape(claim)}</mark>{escape(sentence[at + len(claim) :])}"
 
 
 def _safe_url(url: str) -> str | None:
@@ -81,9 +83,11 @@ def _evidence(ev: dict) -> str:
         year = f", {int(s['year'])}" if s.get("year") else ""
         url = _safe_url(s.get("url", ""))
         link = f'<a href="{escape(url)}" rel="noopener noreferrer">{label}</a>' if url else label
-        links.append(f"<li>{link} <span class=\"meta\">({publisher}{year})</span></li>")
-    return (f'<div class="evidence"><span class="verdict">{escape(ev.get("verdict", "").replace("_", " "))}</span>: '
-            f'{escape(ev.get("summary", ""))}<ul>{"".join(links)}</ul></div>')
+        links.append(f'<li>{link} <span class="meta">({publisher}{year})</span></li>')
+    return (
+        f'<div class="evidence"><span class="verdict">{escape(ev.get("verdict", "").replace("_", " "))}</span>: '
+        f"{escape(ev.get('summary', ''))}<ul>{''.join(links)}</ul></div>"
+    )
 
 
 def render(report: Report, stream: TextIO, context: RenderContext) -> None:
@@ -107,40 +111,58 @@ def render(report: Report, stream: TextIO, context: RenderContext) -> None:
         + ".</p>",
     ]
     if findings:
-        out.append('<table id="summary"><thead><tr><th>category</th>'
-                   + "".join(f"<th>{s}</th>" for s in SEVERITIES) + "<th>total</th></tr></thead><tbody>")
-        for c in categories:
-            row = [summary.count(c, s) for s in SEVERITIES]
-            out.append(f"<tr><td>{escape(c)}</td>" + "".join(f"<td>{n}</td>" for n in row) + f"<td>{sum(row)}</td></tr>")
-        out.append("</tbody></table>")
-    out.append('<div class="filters">' + _select("category", "Category", categories)
-               + _select("severity", "Severity", [s for s in SEVERITIES if summary.count(severity=s)])
-               + _select("substance", "Substance", substances) + "</div>")
+        out.extend(_summary_table(summary))
+    out.append(
+        '<div class="filters">'
+        + _select("category", "Category", categories)
+        + _select("severity", "Severity", [s for s in SEVERITIES if summary.count(severity=s)])
+        + _select("substance", "Substance", substances)
+        + "</div>"
+    )
     for r in results:
-        doc = r.document
-        out.append(f'<section class="document" data-status="{escape(doc.status)}">')
-        out.append(f"<h2>{escape(doc.id)}</h2>")
-        if doc.path != doc.id:
-            out.append(f'<p class="meta">{escape(doc.path)}</p>')
-        problems = [*doc.problems, *r.notes]
-        if problems:
-            out.append('<ul class="problems">' + "".join(f"<li>{escape(p.format())}</li>" for p in problems) + "</ul>")
-        if not r.findings and doc.status == "ok":
-            out.append('<p class="meta">No claims found.</p>')
-        for f in r.findings:
-            line, column = r.location(f)
-            hedge = " · hedged (still a claim)" if f.hedged else ""
-            subject = f" · {escape(f.substance)}" if f.substance else ""
-            out.append(
-                f'<article class="finding {escape(f.severity)}" data-category="{escape(f.category)}" '
-                f'data-severity="{escape(f.severity)}" data-substance="{escape(f.substance or "")}">'
-                f'<div class="meta">line {line}, column {column} · <strong>{escape(f.severity)}</strong> · '
-                f"{escape(f.category)} ({escape(f.rule_id)}){subject}{hedge}</div>"
-                f"<blockquote>{_highlight(f.sentence, f.text)}</blockquote>"
-                f"<p>{escape(f.message)} <em>How to fix:</em> {escape(f.fix)}</p>"
-                + "".join(_evidence(ev) for ev in f.evidence)
-                + "</article>"
-            )
-        out.append("</section>")
+        out.extend(_document(r))
     out.append(f"<script>{SCRIPT}</script></body></html>")
     stream.write("\n".join(out) + "\n")
+
+
+def _summary_table(summary) -> list[str]:
+    """Findings by category and severity, as table rows."""
+    out = [
+        '<table id="summary"><thead><tr><th>category</th>'
+        + "".join(f"<th>{s}</th>" for s in SEVERITIES)
+        + "<th>total</th></tr></thead><tbody>"
+    ]
+    for c in summary.categories():
+        row = [summary.count(c, s) for s in SEVERITIES]
+        out.append(f"<tr><td>{escape(c)}</td>" + "".join(f"<td>{n}</td>" for n in row) + f"<td>{sum(row)}</td></tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def _document(r) -> list[str]:
+    """One document's section: its problems, and an article per finding."""
+    doc = r.document
+    out = [f'<section class="document" data-status="{escape(doc.status)}">', f"<h2>{escape(doc.id)}</h2>"]
+    if doc.path != doc.id:
+        out.append(f'<p class="meta">{escape(doc.path)}</p>')
+    problems = [*doc.problems, *r.notes]
+    if problems:
+        out.append('<ul class="problems">' + "".join(f"<li>{escape(p.format())}</li>" for p in problems) + "</ul>")
+    if not r.findings and doc.status == "ok":
+        out.append('<p class="meta">No claims found.</p>')
+    for f in r.findings:
+        line, column = r.location(f)
+        hedge = " · hedged (still a claim)" if f.hedged else ""
+        subject = f" · {escape(f.substance)}" if f.substance else ""
+        out.append(
+            f'<article class="finding {escape(f.severity)}" data-category="{escape(f.category)}" '
+            f'data-severity="{escape(f.severity)}" data-substance="{escape(f.substance or "")}">'
+            f'<div class="meta">line {line}, column {column} · <strong>{escape(f.severity)}</strong> · '
+            f"{escape(f.category)} ({escape(f.rule_id)}){subject}{hedge}</div>"
+            f"<blockquote>{_highlight(f.sentence, f.text)}</blockquote>"
+            f"<p>{escape(f.message)} <em>How to fix:</em> {escape(f.fix)}</p>"
+            + "".join(_evidence(ev) for ev in f.evidence)
+            + "</article>"
+        )
+    out.append("</section>")
+    return out

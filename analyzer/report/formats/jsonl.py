@@ -37,5 +37,10 @@ class WorkerLine:
 
         Policy(self.config).apply(result)
         messages = [p.format() for p in (*result.document.problems, *result.notes)]
-        return (line(result), result.document.status, [f.severity for f in result.findings], messages,
-                result.document.size)
+        return (
+            line(result),
+            result.document.status,
+            [f.severity for f in result.findings],
+            messages,
+            result.document.size,
+        )

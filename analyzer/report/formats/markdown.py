@@ -26,15 +26,17 @@ def _highlight(sentence: str, claim: str) -> str:
     at = sentence.find(claim)
     if at == -1:
         return _md(sentence)
-    return f"{_md(sentence[:at])}**{_md(claim)}**{_md(sentence[at + len(claim):])}"
+    return f"{_md(sentence[:at])}**{_md(claim)}**{_md(sentence[at + len(claim) :])}"
 
 
 def render(report: Report, stream: TextIO, context: RenderContext) -> None:
     w = stream.write
     summary = report.summary
     w("## healthclaims report\n\n")
-    w(f"{summary.findings} claim{'s' if summary.findings != 1 else ''} in {summary.documents_with_findings} of "
-      f"{summary.documents} document{'s' if summary.documents != 1 else ''}.\n\n")
+    w(
+        f"{summary.findings} claim{'s' if summary.findings != 1 else ''} in {summary.documents_with_findings} of "
+        f"{summary.documents} document{'s' if summary.documents != 1 else ''}.\n\n"
+    )
     if summary.findings:
         w("| category | " + " | ".join(SEVERITIES) + " | total |\n")
         w("| --- |" + " --- |" * (len(SEVERITIES) + 1) + "\n")
@@ -53,7 +55,8 @@ def render(report: Report, stream: TextIO, context: RenderContext) -> None:
             links = ", ".join(
                 f"[{_md(s.get('publisher') or s.get('title', 'source'))}{', ' + str(s['year']) if s.get('year') else ''}]"
                 f"(<{s['url']}>)"
-                for s in ev.get("sources", []) if s.get("url")
+                for s in ev.get("sources", [])
+                if s.get("url")
             )
             w(f"- **{ev.get('verdict', '').replace('_', ' ')}**: {_md(ev.get('summary', ''))} {links}\n")
         w("\n")

@@ -42,8 +42,10 @@ def rule_descriptor(rule: Rule, evidence: list[dict] = ()) -> dict:
         for ev in evidence:
             links = [s for s in ev.get("sources", []) if s.get("url")]
             help_lines.append(f"- {ev.get('summary', '')} " + " ".join(s["url"] for s in links))
-            markdown.append(f"- {ev.get('summary', '')} "
-                            + ", ".join(f"[{s.get('publisher') or s.get('title')}]({s['url']})" for s in links))
+            markdown.append(
+                f"- {ev.get('summary', '')} "
+                + ", ".join(f"[{s.get('publisher') or s.get('title')}]({s['url']})" for s in links)
+            )
     descriptor = {
         "id": rule.id,
         "name": "".join(part.capitalize() for part in rule.id.split("-")),
@@ -70,10 +72,14 @@ def sarif_result(result: ScanResult, f, uri: str, fingerprint: str, rule_index: 
         "ruleId": f.rule_id,
         "level": SARIF_LEVEL[f.severity],
         "message": {"text": result_message(f)},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-            "region": {**region, "snippet": {"text": f.text}},
-        }}],
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                    "region": {**region, "snippet": {"text": f.text}},
+                }
+            }
+        ],
         "partialFingerprints": {"healthclaims/v1": fingerprint},
         "properties": {
             "category": f.category,
@@ -101,7 +107,7 @@ def result_message(f) -> str:
     summary, url = first_source(f)
     subject = f" [{f.substance}]" if f.substance else ""
     hedge = " (hedged: still a claim)" if f.hedged else ""
-    text = f"{f.category}: \"{f.text}\"{subject}{hedge}. {f.message}"
+    text = f'{f.category}: "{f.text}"{subject}{hedge}. {f.message}'
     if summary:
         text += f" Counter-evidence: {summary}"
     if url:
@@ -109,8 +115,9 @@ def result_message(f) -> str:
     return text
 
 
-def build(results: list[ScanResult], rules: list[Rule], root: str | None = None,
-          evidence: dict[str, list[dict]] | None = None) -> dict:
+def build(
+    results: list[ScanResult], rules: list[Rule], root: str | None = None, evidence: dict[str, list[dict]] | None = None
+) -> dict:
     ordered_rules = sorted(rules, key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(ordered_rules)}
     sarif_results = []
@@ -123,21 +130,31 @@ def build(results: list[ScanResult], rules: list[Rule], root: str | None = None,
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "healthclaims",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "informationUri": INFORMATION_URI,
-                "rules": [rule_descriptor(r, (evidence or {}).get(r.category, [])) for r in ordered_rules],
-            }},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
-            "results": sarif_results,
-            "columnKind": "unicodeCodePoints",
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "healthclaims",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [rule_descriptor(r, (evidence or {}).get(r.category, [])) for r in ordered_rules],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+                "results": sarif_results,
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
     }
 
 
 def render(report: Report, stream: TextIO, context: RenderContext) -> None:
-    json.dump(build(report.results, context.rules, context.root, context.category_evidence), stream, indent=2, sort_keys=True, ensure_ascii=False)
+    json.dump(
+        build(report.results, context.rules, context.root, context.category_evidence),
+        stream,
+        indent=2,
+        sort_keys=True,
+        ensure_ascii=False,
+    )
     stream.write("\n")

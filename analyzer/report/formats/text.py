@@ -36,7 +36,7 @@ def render(report: Report, stream: TextIO, context: RenderContext) -> None:
         sev = paint(f.severity, _COLOURS[f.severity])
         hedge = " (hedged)" if f.hedged else ""
         subject = f" [{f.substance}]" if f.substance else ""
-        line = f"{where}: {sev} {f.category}/{f.rule_id}{hedge}: \"{f.text}\"{subject}"
+        line = f'{where}: {sev} {f.category}/{f.rule_id}{hedge}: "{f.text}"{subject}'
         if f.evidence:
             ev = f.evidence[0]
             src = ev["sources"][0]
@@ -46,8 +46,10 @@ def render(report: Report, stream: TextIO, context: RenderContext) -> None:
     summary = report.summary
     total, docs = summary.findings, summary.documents
     if not context.quiet or total:
-        parts = [f"Found {total} claim{'s' if total != 1 else ''} in {summary.documents_with_findings} of {docs} "
-                 f"document{'s' if docs != 1 else ''}"]
+        parts = [
+            f"Found {total} claim{'s' if total != 1 else ''} in {summary.documents_with_findings} of {docs} "
+            f"document{'s' if docs != 1 else ''}"
+        ]
         if summary.suppressed:
             parts.append(f"{summary.suppressed} suppressed or in the baseline")
         if summary.documents_with_errors:
