@@ -77,7 +77,7 @@ class Segmenter:
     doc's codes are one dictionary lookup per token.
     """
 
-    def __init__(self, vocab=None):
+    def __init__(self):
         self._codes: dict[int, int] = {}
 
     def codes(self, doc: Doc) -> bytes:

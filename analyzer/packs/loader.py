@@ -116,7 +116,7 @@ class EvidenceEntry:
             "id": self.id,
             "verdict": self.verdict,
             "summary": self.summary,
-            "sources": [dict(source) for source in self.sources],
+            "sources": [source.copy() for source in self.sources],
             "last_reviewed": self.last_reviewed,
         }
 

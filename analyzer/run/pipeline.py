@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -71,58 +71,60 @@ def analyze_many(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> I
     are filled by :func:`locate`, which the caller runs on the original text (the
     scanned text may have markup masked).
     """
-    current: list[Finding] = []
-    for found, piece in _run(nlp, _pieces(texts), batch_size):
-        if piece is _WHOLE:  # the findings come sorted
-            yield found
-            continue
-        offset, last = piece
-        current.extend(f.shifted(offset) for f in found)
-        if last:
-            yield sorted(current, key=Finding.sort_key)
-            current = []
-
-
-_WHOLE = (0, True)  # a text that is its only chunk
-
-
-def _pieces(texts: Iterable[str]) -> Iterator[tuple[str, tuple[int, bool]]]:
-    """(chunk, (its offset in the text, whether it is the text's last chunk)) for each text."""
+    analyze_one = fast_path(nlp)
+    if analyze_one is None:
+        yield from _through_pipeline(texts, nlp, batch_size)
+        return
     for text in texts:
         if len(text) <= CHUNK_CHARS:
-            yield text, _WHOLE
-            continue
-        chunks = chunk_text(text)
-        for k, (offset, chunk) in enumerate(chunks):
-            yield chunk, (offset, k == len(chunks) - 1)
+            yield analyze_one(text)
+        else:
+            yield _joined([(offset, analyze_one(chunk)) for offset, chunk in chunk_text(text)])
 
 
-def _fast_component(nlp: Language):
-    """The health_claims component when the pipeline can take the fast path, else None."""
-    component = nlp.get_pipe("health_claims") if nlp.pipe_names == ["health_claims"] else None
-    return component if component is not None and component.gate_holds_for(nlp.tokenizer) else None
+def fast_path(nlp: Language) -> Callable[[str], list[Finding]] | None:
+    """The findings of one text, for the default pipeline (``health_claims`` alone, its tokenizer
+    unchanged); ``None`` for any other pipeline, which runs as usual.
 
-
-def _run(nlp: Language, pieces: Iterator[tuple[str, tuple]], batch_size: int) -> Iterator[tuple[list[Finding], tuple]]:
-    """(findings, context) for each (text, context) piece.
-
-    The default pipeline (``health_claims`` alone, its tokenizer unchanged) takes
-    a fast path: a text in which no anchor word occurs is not tokenized at all,
-    and the component gets the text with the doc instead of rebuilding it from
-    tokens. Any other pipeline runs as usual.
+    A text in which no anchor word occurs is not tokenized at all, and the component gets
+    the text with the doc instead of rebuilding it from tokens.
     """
-    component = _fast_component(nlp)
-    if component is None:
-        for doc, context in nlp.pipe(pieces, as_tuples=True, batch_size=batch_size):
-            yield doc._.health_claims or [], context
-        return
+    component = nlp.get_pipe("health_claims") if nlp.pipe_names == ["health_claims"] else None
+    if component is None or not component.gate_holds_for(nlp.tokenizer):
+        return None
     screen, find, make_doc = component.gate.screen, component.find, nlp.make_doc
-    for text, context in pieces:
+
+    def analyze_one(text: str) -> list[Finding]:
         screened = screen(text)
         if not screened.may_claim:
-            yield [], context
-            continue
-        yield find(make_doc(text), text, screened, keep_suppressed=False)[0], context
+            return []
+        return find(make_doc(text), text, screened, keep_suppressed=False)[0]  # sorted
+
+    return analyze_one
+
+
+def _through_pipeline(texts: Iterable[str], nlp: Language, batch_size: int) -> Iterator[list[Finding]]:
+    """:func:`analyze_many` for any pipeline: chunks of every text through ``nlp.pipe``."""
+
+    def pieces() -> Iterator[tuple[str, tuple[int, bool]]]:
+        for text in texts:
+            chunks = chunk_text(text)
+            for k, (offset, chunk) in enumerate(chunks):
+                yield chunk, (offset, k == len(chunks) - 1)
+
+    found: list[tuple[int, list[Finding]]] = []
+    for doc, (offset, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+        found.append((offset, doc._.health_claims or []))
+        if last:
+            yield _joined(found)
+            found = []
+
+
+def _joined(found: list[tuple[int, list[Finding]]]) -> list[Finding]:
+    """The findings of a text's chunks, given with each chunk's offset, as findings of the text."""
+    if len(found) == 1 and found[0][0] == 0:
+        return found[0][1]  # a text that is its only chunk: its findings come sorted
+    return sorted((f.shifted(offset) for offset, findings in found for f in findings), key=Finding.sort_key)
 
 
 def locate(text: str, findings: list[Finding]) -> list[Finding]:
