@@ -16,7 +16,7 @@ from typing import Callable
 from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.tokens import Doc
 
-from .rulematch import Literals
+from .rulematch import Literal, Literals
 from .segment import type_code
 from .subjects import type_flags
 
@@ -27,11 +27,11 @@ class WordInfo:
     __slots__ = ("sentence_code", "subject_flags", "literal", "anchor", "product_name")
 
     def __init__(
-        self, sentence_code: int, subject_flags: int, literal: tuple[int, bool] | None, anchor: bool, product_name: bool
+        self, sentence_code: int, subject_flags: int, literal: Literal | None, anchor: bool, product_name: bool
     ):
         self.sentence_code = sentence_code  # segment.type_code
         self.subject_flags = subject_flags  # subjects.type_flags
-        self.literal = literal  # (LOWER hash, like a number) if a rule may name the word, else None
+        self.literal = literal  # if a rule may name the word, else None
         self.anchor = anchor  # an anchor word of the gate (see gate.Anchors)
         self.product_name = product_name  # a product name that claims a condition ("AnxiFree")
 
