@@ -75,3 +75,57 @@ def test_not_the_writers_claim(text):
 @pytest.mark.parametrize("text", CLAIMS)
 def test_the_writers_own_claim_survives(text):
     assert analyze(text), text
+
+
+# Missed-claim families (issue 14, part 5): each sentence written for this test.
+MISSED_CLAIMS = {
+    "first-person testimonials": [
+        ("After two weeks on the chews my dog's itching stopped.", "disease_claim"),
+        ("My cat's arthritis is gone since she started the turmeric paste.", "disease_claim"),
+        ("My high blood pressure came right down once I added the beet powder.", "disease_claim"),
+        ("Honestly, this tonic gave me my life back.", "cure_all"),
+        ("I owe my recovery to these mushroom capsules.", "cure_all"),
+    ],
+    "proof and authority": [
+        ("Our formula is scientifically validated.", "proof_claim"),
+        ("Doctors everywhere recommend our fish oil for a healthy heart.", "proof_claim"),
+        ("Science now confirms that turmeric calms joint pain.", "proof_claim"),
+        ("Our elderberry syrup is FDA approved.", "proof_claim"),
+    ],
+    "safety near-absolutes": [
+        ("Our valerian blend rarely causes side effects.", "safety_claim"),
+        ("The capsules are well tolerated, even by sensitive stomachs.", "safety_claim"),
+        ("This herbal tea has minimal side effects.", "safety_claim"),
+        ("Kava is one of the safest ways to unwind.", "safety_claim"),
+    ],
+    "implicit drug comparisons": [
+        ("Our willow extract works better than the synthetic drug.", "drug_comparison"),
+        ("Get relief without the side effects of prescription drugs with our balm.", "drug_comparison"),
+        ("Passionflower has Xanax-like effects, and you can buy it anywhere.", "drug_comparison"),
+        ("Thanks to the kratom I am off my pain meds for good.", "drug_comparison"),
+    ],
+    "cure-alls": [
+        ("Our black seed oil heals every disease.", "cure_all"),
+        ("There is almost every disease this clay can help with.", "cure_all"),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "text,category", [pair for pairs in MISSED_CLAIMS.values() for pair in pairs]
+)
+def test_missed_claim_families_are_flagged(text, category):
+    assert category in {f.category for f in analyze(text)}, [(f.category, f.text) for f in analyze(text)]
+
+
+NOT_CLAIMS_NEAR_NEW_TERMS = [
+    "The pharmacist said to stop taking it if a rash appears.",
+    "The stomach cramps stopped when I stopped taking the magnesium.",
+    "Senna is an FDA-approved laxative sold over the counter.",
+    "Side effects are rare, but some people develop hives.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_CLAIMS_NEAR_NEW_TERMS)
+def test_new_terms_do_not_flag_plain_statements(text):
+    assert analyze(text) == [], [(f.rule_id, f.text) for f in analyze(text)]
