@@ -104,6 +104,14 @@ MISSED_CLAIMS = {
         ("Passionflower has Xanax-like effects, and you can buy it anywhere.", "drug_comparison"),
         ("Thanks to the kratom I am off my pain meds for good.", "drug_comparison"),
     ],
+    "verbs of building and keeping": [
+        ("Our collagen shots build healthy joint cartilage.", "mechanism_claim"),
+        ("These capsules keep your blood sugar in a healthy range.", "mechanism_claim"),
+        ("The gummies heighten energy levels and stamina.", "mechanism_claim"),
+        ("Elderberry lozenges shorten colds by two days.", "disease_claim"),
+        ("Oregano oil knocked out my cold overnight.", "disease_claim"),
+        ("Eating ginger daily can reduce our risk of developing heart disease.", "disease_claim"),
+    ],
     "cure-alls": [
         ("Our black seed oil heals every disease.", "cure_all"),
         ("There is almost every disease this clay can help with.", "cure_all"),
@@ -123,6 +131,8 @@ NOT_CLAIMS_NEAR_NEW_TERMS = [
     "The stomach cramps stopped when I stopped taking the magnesium.",
     "Senna is an FDA-approved laxative sold over the counter.",
     "Side effects are rare, but some people develop hives.",
+    "Too much zinc can contribute to nausea.",
+    "It's said to treat pain and low mood, though no trial has tested it.",
 ]
 
 
