@@ -47,6 +47,20 @@ NOT_CLAIMS = {
         "Meadowsweet has been used in folk medicine to relieve fevers.",
         "Bilberry is sometimes used to treat diarrhoea and poor night vision.",
         "The drug was originally developed as a treatment for malaria.",
+        "Camomile has been used for centuries as a tea to help calm and sleep.",
+        "In the past the tablets reduced cholesterol because they contained a statin.",
+    ],
+    "what a seller does not claim, and what others promote": [
+        "Unlike prescription drugs, the tea does not claim to treat high blood pressure.",
+        "Supplements are not required to prove that they ease arthritis before they are sold.",
+        "Red clover is often promoted as an alternative to hormone therapy.",
+        "The balm was promoted for the prevention of cold sores.",
+        "It is also speculated that coenzyme Q10 lowers blood pressure.",
+        "I read that nettle is excellent for hay fever, so I bought some.",
+    ],
+    "research gaps": [
+        "There is no good scientific evidence that chlorella removes heavy metals.",
+        "Researchers do not yet know how well the extract treats psoriasis in people.",
     ],
     "contraindications": [
         "Avoid the herbal antidepressant St. John's wort if you are taking birth control pills.",
@@ -59,6 +73,7 @@ CLAIMS = [
     "Hawthorn has been used for centuries, and to this day our tincture lowers blood pressure naturally.",
     "Historically, elderberry has been shown to be anti-viral and an immune booster.",
     "Peppermint oil works better than traditionally prescribed anti-spasm drugs.",
+    "Our tea promotes restful sleep.",
     # a hedge is not an attribution
     "Our nettle tea may help clear hay fever.",
     "Studies show our garlic capsules lower blood pressure.",
