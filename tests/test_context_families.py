@@ -35,6 +35,11 @@ NOT_CLAIMS = {
         "The benefits of cod liver oil for arthritis have been overstated.",
         "The herb has not been approved to treat depression in this country.",
     ],
+    "fact-check labels, also when a capital opens the labelled text": [
+        "Claim: Soursop tea kills cancer cells in two days.",
+        "FALSE: Garlic water cures the flu",
+        "Verdict: Baking soda does not cure cancer, and it never did.",
+    ],
     "statements of law and regulators' rulings": [
         "It is illegal to advertise that a supplement cures cancer.",
         "The regulator ruled that the ad implied the balm could treat eczema.",
