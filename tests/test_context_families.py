@@ -132,6 +132,13 @@ MISSED_CLAIMS = {
         ("Oregano oil knocked out my cold overnight.", "disease_claim"),
         ("Eating ginger daily can reduce our risk of developing heart disease.", "disease_claim"),
     ],
+    "more comparisons, proof and safety wording": [
+        ("Three weeks later I am completely off of my medicine and just use the tincture.", "drug_comparison"),
+        ("Kanna is a blessing for people who can't tolerate antidepressants.", "drug_comparison"),
+        ("Our probiotic strains are supported by published clinical studies.", "proof_claim"),
+        ("Our melatonin gummies are a safe, effective way to fall asleep.", "safety_claim"),
+        ("These drops ended my bloating for good.", "disease_claim"),
+    ],
     "cure-alls": [
         ("Our black seed oil heals every disease.", "cure_all"),
         ("There is almost every disease this clay can help with.", "cure_all"),
