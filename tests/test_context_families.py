@@ -67,6 +67,11 @@ NOT_CLAIMS = {
         "There is no good scientific evidence that chlorella removes heavy metals.",
         "Researchers do not yet know how well the extract treats psoriasis in people.",
     ],
+    "the body's own physiology": [
+        "Melatonin is a hormone made by the pineal gland that regulates the sleep cycle.",
+        "Insulin, produced by the pancreas, lowers blood sugar after a meal.",
+        "Your body makes serotonin from tryptophan, and serotonin regulates mood.",
+    ],
     "contraindications": [
         "Avoid the herbal antidepressant St. John's wort if you are taking birth control pills.",
         "Liquorice root is not to be taken by anyone with high blood pressure.",
@@ -79,6 +84,9 @@ CLAIMS = [
     "Historically, elderberry has been shown to be anti-viral and an immune booster.",
     "Peppermint oil works better than traditionally prescribed anti-spasm drugs.",
     "Our tea promotes restful sleep.",
+    # physiology named after the claim does not excuse it
+    "Ashwagandha lowers cortisol, a hormone produced by the adrenal glands.",
+    "Our melatonin gummies regulate your sleep cycle.",
     # a hedge is not an attribution
     "Our nettle tea may help clear hay fever.",
     "Studies show our garlic capsules lower blood pressure.",
