@@ -147,8 +147,15 @@ MISSED_CLAIMS = {
         ("Our melatonin gummies are a safe, effective way to fall asleep.", "safety_claim"),
         ("These drops ended my bloating for good.", "disease_claim"),
     ],
+    "passives, effectiveness and the rest": [
+        ("My dog's anxiety was greatly reduced with the hemp chews.", "disease_claim"),
+        ("The tincture is very effective in nervous disorders such as insomnia.", "disease_claim"),
+        ("Our turmeric paste shuts down cancer cells.", "mechanism_claim"),
+        ("Eliminate stiffness with our joint balm.", "disease_claim"),
+    ],
     "cure-alls": [
         ("Our black seed oil heals every disease.", "cure_all"),
+        ("The seeds can treat almost any condition.", "cure_all"),
         ("There is almost every disease this clay can help with.", "cure_all"),
     ],
 }
