@@ -146,6 +146,9 @@ MISSED_CLAIMS = {
         ("Our probiotic strains are supported by published clinical studies.", "proof_claim"),
         ("Our melatonin gummies are a safe, effective way to fall asleep.", "safety_claim"),
         ("These drops ended my bloating for good.", "disease_claim"),
+        ("Skullcap acts as a natural tranquilizer for frayed nerves.", "drug_comparison"),
+        ("Rub the balm on twice a day and it heals eczema.", "disease_claim"),
+        ("The syrup shortens colds in children.", "disease_claim"),
     ],
     "passives, effectiveness and the rest": [
         ("My dog's anxiety was greatly reduced with the hemp chews.", "disease_claim"),
