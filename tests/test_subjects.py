@@ -42,3 +42,9 @@ def test_first_person_report_is_a_testimonial_about_the_product():
 def test_first_person_without_a_claim_is_not_one():
     assert analyze("I have had migraines since I was twelve, and my mother had them too.") == []
     assert analyze("I read online that feverfew cures migraines, but I am not sure.") == []
+
+
+def test_a_promise_to_the_reader_is_about_the_product():
+    text = "Our ashwagandha gummies ship in a glass jar.\n\nCrush stress and ignite your energy with every bite."
+    found = analyze(text)
+    assert found and {f.substance_id for f in found} == {"ashwagandha"}
