@@ -19,6 +19,11 @@ NOT_CLAIMS = {
         "The tonic was supposed to ease my heartburn, but nothing changed.",
         "They promise to melt belly fat and cure joint pain in a fortnight.",
         "Plenty of social media posts say that clove oil heals gum disease.",
+        "The seller was accused of claiming its drops cure cancer.",
+        "According to the viral message, bitter melon juice reverses diabetes in a week.",
+        "The tea is touted as a cure for diabetes.",
+        "Evidence is limited that ginseng improves memory.",
+        "Evidence is inconclusive on whether zinc prevents colds.",
     ],
     "study news": [
         "A glass of cherry juice a day can lower blood pressure, researchers say.",
@@ -90,6 +95,7 @@ CLAIMS = [
     # a hedge is not an attribution
     "Our nettle tea may help clear hay fever.",
     "Studies show our garlic capsules lower blood pressure.",
+    "According to the research, turmeric calms arthritis pain.",
 ]
 
 
