@@ -59,6 +59,8 @@ NOT_CLAIMS = {
         "The drug was originally developed as a treatment for malaria.",
         "Camomile has been used for centuries as a tea to help calm and sleep.",
         "In the past the tablets reduced cholesterol because they contained a statin.",
+        "Yarrow has also been used as a folk remedy for colds, nosebleeds and even toothache.",
+        "People have used the resin for centuries to clean wounds and treat infections.",
     ],
     "what a seller does not claim, and what others promote": [
         "Unlike prescription drugs, the tea does not claim to treat high blood pressure.",
@@ -152,6 +154,7 @@ MISSED_CLAIMS = {
         ("Our probiotic strains are supported by published clinical studies.", "proof_claim"),
         ("Our melatonin gummies are a safe, effective way to fall asleep.", "safety_claim"),
         ("These drops ended my bloating for good.", "disease_claim"),
+        ("Kratom is a powerful tool to fight the opiate epidemic.", "addiction_claim"),
         ("Skullcap acts as a natural tranquilizer for frayed nerves.", "drug_comparison"),
         ("Rub the balm on twice a day and it heals eczema.", "disease_claim"),
         ("The syrup shortens colds in children.", "disease_claim"),
