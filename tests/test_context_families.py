@@ -20,6 +20,7 @@ NOT_CLAIMS = {
         "They promise to melt belly fat and cure joint pain in a fortnight.",
         "Plenty of social media posts say that clove oil heals gum disease.",
         "The seller was accused of claiming its drops cure cancer.",
+        "The company said that its drops had helped customers with eczema.",
         "According to the viral message, bitter melon juice reverses diabetes in a week.",
         "The tea is touted as a cure for diabetes.",
         "Evidence is limited that ginseng improves memory.",
@@ -98,6 +99,7 @@ CLAIMS = [
     "Our nettle tea may help clear hay fever.",
     "Studies show our garlic capsules lower blood pressure.",
     "According to the research, turmeric calms arthritis pain.",
+    "I can honestly say that the garlic syrup cured my cold.",
 ]
 
 
