@@ -75,6 +75,10 @@ NOT_CLAIMS = {
         "There is no good scientific evidence that chlorella removes heavy metals.",
         "Researchers do not yet know how well the extract treats psoriasis in people.",
     ],
+    "definitions": [
+        "Adaptogens are defined as herbs that help the body resist stress.",
+        "The term nootropic refers to substances that improve memory and focus.",
+    ],
     "the body's own physiology": [
         "Melatonin is a hormone made by the pineal gland that regulates the sleep cycle.",
         "Insulin, produced by the pancreas, lowers blood sugar after a meal.",
