@@ -45,6 +45,6 @@ def test_first_person_without_a_claim_is_not_one():
 
 
 def test_a_promise_to_the_reader_is_about_the_product():
-    text = "Our ashwagandha gummies ship in a glass jar.\n\nCrush stress and ignite your energy with every bite."
+    text = "Our ashwagandha gummies ship in a glass jar.\n\nMelt away tension and recharge your energy before bed."
     found = analyze(text)
     assert found and {f.substance_id for f in found} == {"ashwagandha"}
