@@ -92,12 +92,12 @@ NOT_CLAIMS = {
 
 CLAIMS = [
     # the writer's own claim after a short historical opener still counts
-    "Hawthorn has been used for centuries, and to this day our tincture lowers blood pressure naturally.",
+    "Hawthorn has been used since Roman times by healers, and nowadays our tincture lowers blood pressure.",
     "Historically, elderberry has been shown to be anti-viral and an immune booster.",
     "Peppermint oil works better than traditionally prescribed anti-spasm drugs.",
     "Our tea promotes restful sleep.",
     # physiology named after the claim does not excuse it
-    "Ashwagandha lowers cortisol, a hormone produced by the adrenal glands.",
+    "Our kava drops lower adrenaline, a hormone released by the adrenal glands.",
     "Our melatonin gummies regulate your sleep cycle.",
     # a hedge is not an attribution
     "Our nettle tea may help clear hay fever.",
