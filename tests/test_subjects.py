@@ -31,3 +31,20 @@ def test_list_item_fragments_without_subject_are_claims():
 
 def test_sentence_with_no_product_is_not_a_claim():
     assert analyze("Regular exercise and sleep help people manage stress and depression.") == []
+
+
+def test_first_person_report_is_a_testimonial_about_the_product():
+    text = "I took two feverfew capsules at the first twinge. Within the hour my migraine was gone."
+    found = analyze(text)
+    assert [f.substance_id for f in found] == ["feverfew"]
+
+
+def test_first_person_without_a_claim_is_not_one():
+    assert analyze("I have had migraines since I was twelve, and my mother had them too.") == []
+    assert analyze("I read online that feverfew cures migraines, but I am not sure.") == []
+
+
+def test_a_promise_to_the_reader_is_about_the_product():
+    text = "Our ashwagandha gummies ship in a glass jar.\n\nMelt away tension and recharge your energy before bed."
+    found = analyze(text)
+    assert found and {f.substance_id for f in found} == {"ashwagandha"}

@@ -43,10 +43,22 @@ class ContextMatcher:
         for trig in self.triggers.values():
             self.matcher.add(trig.id, list(make_doc.pipe([*trig.phrases, *typographic_variants(trig.phrases)])))
         self._by_key = {vocab.strings.add(trig.id): trig for trig in self.triggers.values()}
+        # Forward triggers written as labels ("claim :", "myth :"): the segmenter ends a sentence
+        # at such a label when a capital follows ("Claim: Ginger cures..."), so their hit is
+        # anchored, with no width, just after the colon, at the start of the text they label.
+        self._labels = frozenset(
+            vocab.strings[trig.id]
+            for trig in self.triggers.values()
+            if trig.direction == "forward" and any(p.endswith(":") for p in trig.phrases)
+        )
 
     def hits(self, doc: Doc) -> list[Hit]:
         by_key = self._by_key
-        raw = [Hit(by_key[key], s, e) for key, s, e in self.matcher(doc)]
+        labels = self._labels
+        raw = [
+            Hit(by_key[key], e if key in labels and doc[e - 1].orth_ == ":" else s, e)
+            for key, s, e in self.matcher(doc)
+        ]
         pseudo = [h for h in raw if h.trigger.category == "PSEUDO"]
         if not pseudo:
             return raw
