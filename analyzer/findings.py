@@ -35,6 +35,8 @@ class Finding:
     evidence: list[dict] = field(default_factory=list)
     line: int = 0
     column: int = 0
+    # The trained scorer's confidence that the sentence is a claim (None when no scorer ran).
+    confidence: float | None = None
     # Why a candidate was not reported (only filled for suppressed candidates).
     suppressed_by: list[str] = field(default_factory=list)
 

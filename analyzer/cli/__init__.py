@@ -295,21 +295,59 @@ def patterns_validate(
     typer.echo("ok: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
+ModelOption = typer.Option(
+    None, "--model", help="A scorer folder written by 'healthclaims train' (default: the shipped one)."
+)
+MinConfidenceOption = typer.Option(
+    None,
+    "--min-confidence",
+    min=0.0,
+    max=1.0,
+    help="Confidence a sentence no rule matched needs to be reported (default: the model's, 0.85).",
+)
+NoScorerOption = typer.Option(False, "--no-scorer", help="Rules alone: no trained scorer.")
+
+
+def _scorer(model: Optional[Path], no_scorer: bool) -> str:
+    """The pipeline's ``scorer`` setting for these options (HC107 for a missing model folder)."""
+    if no_scorer:
+        return ""
+    if model is None:
+        return "builtin"
+    if not model.is_dir():
+        raise HealthClaimsError(problem("HC107", str(model)))
+    return str(model)
+
+
 @app.command("eval")
 @reports_errors
 def eval_command(
-    file: Path = typer.Argument(..., help="Labelled JSONL: text, label (1/0), optional type."),
+    files: List[Path] = typer.Argument(..., help="Labelled JSONL: text, label (1/0), optional type, source_url."),
     show_errors: bool = typer.Option(False, "--show-errors", help="List misses and false flags."),
     output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
     patterns: Optional[List[Path]] = PatternsOption,
+    cv: int = typer.Option(0, "--cv", min=0, help="K-fold cross-validation grouped by source_url (K >= 2)."),
+    model: Optional[Path] = ModelOption,
+    no_scorer: bool = NoScorerOption,
+    min_confidence: Optional[float] = MinConfidenceOption,
 ) -> None:
-    """Measure precision, recall and F1 on labelled sentences, overall and per category."""
+    """Measure precision, recall and F1 on labelled sentences: overall, per category, per source kind.
+
+    With --cv K: rules alone, the scorer alone and both combined, each measured on held-out folds
+    (the scorer is trained anew on the other folds; its score on its own training lines is never shown).
+    """
     from ..run.evaluate import evaluate, format_table, load_labelled
 
     _pack(patterns)
-    if not file.is_file():
-        raise HealthClaimsError(problem("HC107", str(file)))
-    result = evaluate(load_labelled(file), tuple(str(p) for p in patterns or ()))
+    for file in files:
+        if not file.is_file():
+            raise HealthClaimsError(problem("HC107", str(file)))
+    pats = tuple(str(p) for p in patterns or ())
+    examples = load_labelled(*files)
+    if cv:
+        _cross_validate(examples, cv, pats, output_format)
+        return
+    result = evaluate(examples, pats, scorer=_scorer(model, no_scorer), min_confidence=min_confidence)
     if output_format is OutputFormat.json:
         if not show_errors:
             result = {k: v for k, v in result.items() if k not in ("misses", "false_flags")}
@@ -317,13 +355,55 @@ def eval_command(
         return
     typer.echo(format_table(result))
     if show_errors:
-        typer.echo(f"\nMisses ({len(result['misses'])}):")
-        for m in result["misses"]:
-            why = f"  [{'; '.join(m['suppressed_by'])}]" if m["suppressed_by"] else ""
-            typer.echo(f"  {m['line']}: ({m['category']}) {m['text']}{why}")
-        typer.echo(f"\nFalse flags ({len(result['false_flags'])}):")
-        for m in result["false_flags"]:
-            typer.echo(f"  {m['line']}: {','.join(m['flagged'])}: {m['text']}")
+        _show_errors(result)
+
+
+def _cross_validate(examples, k: int, patterns: tuple[str, ...], output_format: OutputFormat) -> None:
+    from ..run.evaluate import format_table
+    from ..run.training import cross_validate
+
+    if k < 2:
+        raise typer.BadParameter("--cv needs at least 2 folds", param_hint="--cv")
+    results = cross_validate(examples, k, patterns)
+    if output_format is OutputFormat.json:
+        trimmed = {m: {k: v for k, v in r.items() if k not in ("misses", "false_flags")} for m, r in results.items()}
+        typer.echo(json.dumps(trimmed, indent=2, sort_keys=True))
+        return
+    for mode, result in results.items():
+        typer.echo(f"== {mode} ({k}-fold cross-validation grouped by source)")
+        typer.echo(format_table(result) + "\n")
+
+
+def _show_errors(result: dict) -> None:
+    typer.echo(f"\nMisses ({len(result['misses'])}):")
+    for m in result["misses"]:
+        why = f"  [{'; '.join(m['suppressed_by'])}]" if m["suppressed_by"] else ""
+        typer.echo(f"  {m['line']}: ({m['category']}) {m['text']}{why}")
+    typer.echo(f"\nFalse flags ({len(result['false_flags'])}):")
+    for m in result["false_flags"]:
+        typer.echo(f"  {m['line']}: {','.join(m['flagged'])}: {m['text']}")
+
+
+@app.command("train")
+@reports_errors
+def train_command(
+    files: List[Path] = typer.Argument(..., help="Labelled JSONL, as for 'eval'."),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder to write the scorer to."),
+    patterns: Optional[List[Path]] = PatternsOption,
+    epochs: int = typer.Option(10, "--epochs", min=1),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Train the claim scorer on labelled lines; use it with --model on scan and eval."""
+    from ..run.evaluate import load_labelled
+    from ..run.training import save, train_scorer
+
+    _pack(patterns)
+    for file in files:
+        if not file.is_file():
+            raise HealthClaimsError(problem("HC107", str(file)))
+    examples = load_labelled(*files)
+    save(train_scorer(examples, tuple(str(p) for p in patterns or ()), epochs=epochs, seed=seed), output)
+    typer.echo(f"trained on {len(examples)} lines ({sum(e.label for e in examples)} claims): {output}")
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ class Candidate:
     ``hedged`` and ``substance``.
     """
 
-    __slots__ = ("rule", "start", "end", "sent", "tags", "cues", "hedged", "substance")
+    __slots__ = ("rule", "start", "end", "sent", "tags", "cues", "hedged", "substance", "confidence")
 
     def __init__(self, rule: Rule, start: int, end: int, sent: int, tags: list[Tag]):
         self.rule = rule
@@ -42,6 +42,7 @@ class Candidate:
         self.cues: list[str] = []
         self.hedged = False
         self.substance: str | None = None
+        self.confidence: float | None = None  # the scorer's, for its sentence
 
     def own_tokens(self) -> frozenset[int]:
         """The tokens of the lexicon entities the claim is made of."""
@@ -130,6 +131,7 @@ class FindingBuilder:
             category=facts.category,
             severity=facts.severity,
             hedged=candidate.hedged,
+            confidence=candidate.confidence,
             text=text[start:end],
             sentence=sentence,
             start=start,

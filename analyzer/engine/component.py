@@ -11,8 +11,11 @@ One pass over a doc, in named stages, data flowing one way:
    the lexicons;
 3. context (:mod:`.context`) — negation, debunking, reported speech,
    disclaimers, risks and questions suppress a candidate; hedges mark it;
-4. subject (:mod:`.subjects`) — which product a claim is about;
-5. scoring — not yet: the place where candidates will be scored;
+4. scoring (:mod:`.scoring`) — a trained scorer gives each sentence with a
+   candidate or a lexicon entity a confidence; a rule candidate it strongly
+   rejects is suppressed, a sentence it strongly accepts that no rule flagged
+   becomes a candidate of its own (rule ``scored-claim``);
+5. subject (:mod:`.subjects`) — which product a claim is about;
 6. evidence and findings (:mod:`.claims`, :mod:`.evidence`).
 
 Findings are stored on ``doc._.health_claims`` and as spans in
@@ -32,6 +35,7 @@ from .context import ContextMatcher, Hit, assess
 from .evidence import EvidenceIndex
 from .gate import NAMED_PRODUCT, ProductNames, Screen, build_gate, choose_anchors, split_pieces, tokenizer_state
 from .rulematch import RuleMatcher, Tag
+from .scoring import ENTITY_CLASSES, ClaimScorer, Score, cached_scorer, scored_claim_rules, sentence_view
 from .segment import Segmenter, SentenceBounds, Sentences
 from .subjects import Mention, SubjectResolver
 from .tagging import LexiconTagger
@@ -49,8 +53,18 @@ SUBJECT_CLASSES = frozenset({"SUBSTANCE", "DRUG", "PRONOUN", NAMED_PRODUCT})
 class HealthClaims:
     """Finds health claims in a doc; see the module docstring for its stages."""
 
-    def __init__(self, nlp: Language, name: str, pack: PatternPack, evidence_limit: int = 3):
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        pack: PatternPack,
+        evidence_limit: int = 3,
+        scorer: ClaimScorer | None = None,
+        min_confidence: float | None = None,
+    ):
         self.name = name
+        self.scorer = scorer
+        self.min_confidence = min_confidence
         self.pack = pack
         self.rules = {r.id: r for r in pack.active_rules()}
         product_names = ProductNames(pack)
@@ -70,6 +84,7 @@ class HealthClaims:
         self.context = ContextMatcher(nlp.vocab, pack, nlp.tokenizer)
         self._generic_substances = frozenset(e.id for e in pack.entries("SUBSTANCE") if e.generic)
         self.findings = FindingBuilder(pack, EvidenceIndex(pack, limit=evidence_limit))
+        self.scored_rules = scored_claim_rules(pack)
 
     # ------------------------------------------------------------------ the gate
     def gate_holds_for(self, tokenizer) -> bool:
@@ -108,27 +123,41 @@ class HealthClaims:
         named = self.product_name_tokens(columns, screen)
         if named is None:
             return [], []
-        tags = self.tagger(doc, named, could_match=self.matcher.could_match)
+        # with a scorer, a sentence may become a claim that no rule could match
+        tags = self.tagger(doc, named, could_match=None if self.scorer else self.matcher.could_match)
         if not tags:
             return [], []
         sents = Sentences(doc, columns.sentence_codes())
         by_sent = sents.group(tags)
         candidates = self.match_rules(by_sent, sents, columns)
+        if not candidates and self.scorer is None:
+            return [], []
+        hits = self.context.hits(doc)
+        self.apply_context(sents, candidates, hits, keep_suppressed)
+        candidates += self.score(doc, sents, by_sent, candidates, hits)
         if not candidates:
             return [], []
-        self.apply_context(doc, sents, candidates, keep_suppressed)
         self.resolve_subjects(doc, sents, by_sent, columns, candidates)
-        self.score(candidates)
         if not keep_suppressed:
             candidates = [c for c in candidates if not c.cues]
         findings = self.make_findings(doc, text, sents, columns, candidates)
         return dedupe([f for f in findings if not f.suppressed_by]), [f for f in findings if f.suppressed_by]
 
+    def tags(self, doc: Doc) -> list[Tag]:
+        """All the lexicon entities of ``doc``."""
+        return self.tagger(doc, TokenColumns(doc, self.words).product_names())
+
+    def view(self, doc: Doc) -> list[str]:
+        """The scorer's view of the whole of ``doc`` as one sentence (for training and evaluation)."""
+        return sentence_view(doc, 0, len(doc), self.tags(doc), self.context.hits(doc))
+
     # ------------------------------------------------------------------ the stages
     def product_name_tokens(self, columns: TokenColumns, screen: Screen | None) -> list[int] | None:
         """Gate: the tokens that are product names, or ``None`` when the doc cannot hold a claim."""
-        if screen is not None:  # the gate has looked at the text already
+        if screen is not None and self.scorer is None:  # the gate has looked at the text already
             return columns.product_names() if screen.may_name else []
+        # (the gate on raw text lets through a few texts that the token test stops; with a scorer,
+        # which reads any tagged sentence, the token test decides, as it does in spaCy's pipeline)
         if not columns.may_claim():
             return None
         return columns.product_names()
@@ -148,9 +177,10 @@ class HealthClaims:
         ordered = sorted((s, e, rule_id, k) for (rule_id, e), (s, k) in best.items())
         return [Candidate(self.rules[rule_id], s, e, k, by_sent[k]) for s, e, rule_id, k in ordered]
 
-    def apply_context(self, doc: Doc, sents: Sentences, candidates: list[Candidate], keep_suppressed: bool) -> None:
+    def apply_context(
+        self, sents: Sentences, candidates: list[Candidate], hits: list[Hit], keep_suppressed: bool
+    ) -> None:
         """Context: the cues that suppress each candidate, and whether it is hedged."""
-        hits = self.context.hits(doc)
         in_sent: dict[int, tuple[SentenceBounds, list[Hit]]] = {}  # sentence -> its bounds and hits
         for c in candidates:
             found = in_sent.get(c.sent)
@@ -189,8 +219,55 @@ class HealthClaims:
             if not keep:
                 c.cues.insert(0, NO_SUBJECT)
 
-    def score(self, candidates: list[Candidate]) -> None:
-        """Scoring: not yet (every candidate keeps its rule's severity)."""
+    def score(
+        self, doc: Doc, sents: Sentences, by_sent: dict[int, list[Tag]], candidates: list[Candidate], hits: list[Hit]
+    ) -> list[Candidate]:
+        """Scoring: each candidate gets its sentence's confidence, and is suppressed below the veto;
+        returns a candidate for each sentence that no rule flagged and that scores at least
+        ``min_confidence`` (by default the model's ``accept``)."""
+        if self.scorer is None:
+            return []
+        ruled = {c.sent for c in candidates}
+        scored = sorted(ruled | {k for k, here in by_sent.items() if any(t.cls in ENTITY_CLASSES for t in here)})
+        if not scored:
+            return []
+        views = [sentence_view(doc, *sents.bounds(k), by_sent.get(k, ()), hits) for k in scored]
+        scores = dict(zip(scored, self.scorer(views)))
+        policy = self.scorer.policy
+        veto, accept = policy.veto, policy.accept if self.min_confidence is None else self.min_confidence
+        ruled_out = set()  # sentences a rule flagged, or whose claim the context rules out
+        for c in candidates:
+            c.confidence = scores[c.sent].confidence
+            if any(cue != NO_SUBJECT for cue in c.cues):
+                ruled_out.add(c.sent)  # negated, debunked, reported...: not the scorer's to overrule
+            elif c.confidence < veto:
+                c.cues.append(f"scorer:{c.confidence:.2f}")
+            elif not c.cues:
+                ruled_out.add(c.sent)
+        return [
+            self.scored_candidate(doc, sents, k, by_sent.get(k, []), score)
+            for k, score in scores.items()
+            if k not in ruled_out and score.confidence >= accept and self.names_a_subject(by_sent.get(k, ()))
+        ]
+
+    @staticmethod
+    def names_a_subject(tags: list[Tag]) -> bool:
+        """Whether a sentence names something a claim can be about (a product, "it", "my"...): the
+        scorer alone flags no sentence about a condition in general."""
+        return any(t.cls in SUBJECT_CLASSES for t in tags)
+
+    def scored_candidate(self, doc: Doc, sents: Sentences, k: int, tags: list[Tag], score: Score) -> Candidate:
+        """A candidate of rule ``scored-claim`` over sentence ``k`` (its words, without the spaces
+        around them)."""
+        start, end = sents.bounds(k)
+        while start < end - 1 and doc[start].is_space:
+            start += 1
+        while end > start + 1 and doc[end - 1].is_space:
+            end -= 1
+        medium = score.confidence >= self.scorer.policy.confident
+        candidate = Candidate(self.scored_rules[score.category, medium], start, end, k, tags)
+        candidate.confidence = score.confidence
+        return candidate
 
     def make_findings(
         self, doc: Doc, text: str | None, sents: Sentences, columns: TokenColumns, candidates: list[Candidate]
@@ -211,10 +288,30 @@ class HealthClaims:
 
 @Language.factory(
     "health_claims",
-    default_config={"patterns": [], "include_builtin": True, "evidence_limit": 3},
+    default_config={
+        "patterns": [],
+        "include_builtin": True,
+        "evidence_limit": 3,
+        "scorer": "builtin",
+        "min_confidence": None,
+    },
 )
-def make_health_claims(nlp: Language, name: str, patterns: list[str], include_builtin: bool, evidence_limit: int):
-    """Factory registered through the ``spacy_factories`` entry point."""
+def make_health_claims(
+    nlp: Language,
+    name: str,
+    patterns: list[str],
+    include_builtin: bool,
+    evidence_limit: int,
+    scorer: str,
+    min_confidence: float | None,
+):
+    """Factory registered through the ``spacy_factories`` entry point.
+
+    ``scorer``: ``"builtin"`` (the shipped model), a folder written by ``healthclaims train``,
+    or ``""`` for rules alone; ``min_confidence``: what a sentence that no rule matched must score to be
+    reported (lower: more claims found, more false flags; ``None``: the model's own policy).
+    """
     # the CLI has usually loaded (and validated) the same pack already
     pack = cached_pack(tuple(patterns)) if include_builtin else load_pack(patterns, include_builtin=False)
-    return HealthClaims(nlp, name, pack, evidence_limit=evidence_limit)
+    model = cached_scorer(None if scorer == "builtin" else scorer) if scorer else None
+    return HealthClaims(nlp, name, pack, evidence_limit=evidence_limit, scorer=model, min_confidence=min_confidence)

@@ -23,11 +23,24 @@ CHUNK_CHARS = 100_000
 
 
 @functools.lru_cache(maxsize=4)
-def get_pipeline(patterns: tuple[str, ...] = (), include_builtin: bool = True) -> Language:
+def get_pipeline(
+    patterns: tuple[str, ...] = (),
+    include_builtin: bool = True,
+    scorer: str = "builtin",
+    min_confidence: float | None = None,
+) -> Language:
+    """spaCy's blank English with the ``health_claims`` component. ``scorer``: ``"builtin"``, a
+    folder written by ``healthclaims train``, or ``""`` for rules alone."""
     nlp = spacy.blank("en")
     # health_claims finds sentence boundaries itself (and marks them on docs that
     # pass through it); add "healthclaims_sentencizer" first to segment docs before it.
-    nlp.add_pipe("health_claims", config={"patterns": list(patterns), "include_builtin": include_builtin})
+    config = {
+        "patterns": list(patterns),
+        "include_builtin": include_builtin,
+        "scorer": scorer,
+        "min_confidence": min_confidence,
+    }
+    nlp.add_pipe("health_claims", config=config)
     nlp.max_length = CHUNK_CHARS * 2
     return nlp
 

@@ -24,6 +24,14 @@ def fingerprints_for(result: ScanResult, findings: list[Finding]) -> list[str]:
     return keys
 
 
+def qualifiers(f: Finding) -> str:
+    """What to say after a finding's category: the scorer's confidence, and whether it is hedged."""
+    parts = [f"confidence {f.confidence:.2f}"] if f.confidence is not None else []
+    if f.hedged:
+        parts.append("hedged: still a claim")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def first_source(f: Finding) -> tuple[str, str]:
     """(summary, url) of the finding's first evidence item."""
     if not f.evidence:

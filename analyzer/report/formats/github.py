@@ -6,7 +6,7 @@ import os
 from typing import TextIO
 
 from .. import RenderContext, Report
-from ._common import first_source, relative_path
+from ._common import first_source, qualifiers, relative_path
 
 COMMAND = {"high": "error", "medium": "warning", "low": "notice"}
 
@@ -30,7 +30,7 @@ def render(report: Report, stream: TextIO, context: RenderContext) -> None:
                 props += [f"col={column}", f"endLine={end_line}", f"endColumn={end_column}"]
             props.append(f"title={_escape_property(f'healthclaims {f.rule_id} ({f.severity})')}")
             summary, url = first_source(f)
-            message = f'{f.category}: "{f.text}". {f.message}'
+            message = f'{f.category}{qualifiers(f)}: "{f.text}". {f.message}'
             if summary:
                 message += f" Counter-evidence: {summary}"
             if url:

@@ -15,6 +15,7 @@ from html import escape
 from typing import TextIO
 
 from .. import RenderContext, Report
+from ._common import qualifiers
 
 SEVERITIES = ("high", "medium", "low")
 
@@ -152,7 +153,7 @@ def _document(r) -> list[str]:
         out.append('<p class="meta">No claims found.</p>')
     for f in r.findings:
         line, column = r.location(f)
-        hedge = " · hedged (still a claim)" if f.hedged else ""
+        hedge = f" ·{escape(qualifiers(f))}" if qualifiers(f) else ""
         subject = f" · {escape(f.substance)}" if f.substance else ""
         out.append(
             f'<article class="finding {escape(f.severity)}" data-category="{escape(f.category)}" '

@@ -6,7 +6,7 @@ from typing import TextIO
 from xml.etree import ElementTree as ET
 
 from .. import RenderContext, Report
-from ._common import first_source
+from ._common import first_source, qualifiers
 
 
 def render(report: Report, stream: TextIO, context: RenderContext) -> None:
@@ -24,7 +24,7 @@ def render(report: Report, stream: TextIO, context: RenderContext) -> None:
             failures += 1
             line, column = result.location(f)
             summary, url = first_source(f)
-            message = f'{f.severity} {f.category}/{f.rule_id}: "{f.text}"'
+            message = f'{f.severity} {f.category}/{f.rule_id}{qualifiers(f)}: "{f.text}"'
             body = f"{doc.path}:{line}:{column}\n{f.sentence}\n{f.message}\nCounter-evidence: {summary} {url}".strip()
             ET.SubElement(case, "failure", message=message, type=f.rule_id).text = body
     suite.set("tests", str(len(results)))

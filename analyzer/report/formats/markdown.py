@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from .. import RenderContext, Report
+from ._common import qualifiers
 
 SEVERITIES = ("high", "medium", "low")
 
@@ -46,9 +47,8 @@ def render(report: Report, stream: TextIO, context: RenderContext) -> None:
         w("\n")
     for r, f in report.findings():
         line, column = r.location(f)
-        hedge = " (hedged)" if f.hedged else ""
         subject = f" [{_md(f.substance)}]" if f.substance else ""
-        w(f"### `{r.document.path}:{line}:{column}` {f.severity} {f.category}{hedge}{subject}\n\n")
+        w(f"### `{r.document.path}:{line}:{column}` {f.severity} {f.category}{qualifiers(f)}{subject}\n\n")
         w(f"> {_highlight(f.sentence, f.text)}\n\n")
         w(f"{_md(f.message)} Rule `{f.rule_id}`.\n\n")
         for ev in f.evidence:

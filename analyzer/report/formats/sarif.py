@@ -10,7 +10,7 @@ from ... import __version__
 from ...findings import ScanResult
 from ...packs.loader import Rule
 from .. import RenderContext, Report
-from ._common import SARIF_LEVEL, fingerprints_for, first_source, relative_path
+from ._common import SARIF_LEVEL, fingerprints_for, first_source, qualifiers, relative_path
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/healthclaims/"
@@ -85,6 +85,7 @@ def sarif_result(result: ScanResult, f, uri: str, fingerprint: str, rule_index: 
             "category": f.category,
             "severity": f.severity,
             "hedged": f.hedged,
+            "confidence": f.confidence,
             "substance": f.substance,
             "target": f.target,
             "document": doc.id,
@@ -106,8 +107,7 @@ def sarif_result(result: ScanResult, f, uri: str, fingerprint: str, rule_index: 
 def result_message(f) -> str:
     summary, url = first_source(f)
     subject = f" [{f.substance}]" if f.substance else ""
-    hedge = " (hedged: still a claim)" if f.hedged else ""
-    text = f'{f.category}: "{f.text}"{subject}{hedge}. {f.message}'
+    text = f'{f.category}{qualifiers(f)}: "{f.text}"{subject}. {f.message}'
     if summary:
         text += f" Counter-evidence: {summary}"
     if url:

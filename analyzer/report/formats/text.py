@@ -7,6 +7,7 @@ from typing import TextIO
 
 from ...findings import Finding, ScanResult
 from .. import RenderContext, Report
+from ._common import qualifiers
 
 _COLOURS = {"high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -34,9 +35,8 @@ def render(report: Report, stream: TextIO, context: RenderContext) -> None:
     for result, f in report.findings():
         where = paint(location(result, f), _BOLD)
         sev = paint(f.severity, _COLOURS[f.severity])
-        hedge = " (hedged)" if f.hedged else ""
         subject = f" [{f.substance}]" if f.substance else ""
-        line = f'{where}: {sev} {f.category}/{f.rule_id}{hedge}: "{f.text}"{subject}'
+        line = f'{where}: {sev} {f.category}/{f.rule_id}{qualifiers(f)}: "{f.text}"{subject}'
         if f.evidence:
             ev = f.evidence[0]
             src = ev["sources"][0]
