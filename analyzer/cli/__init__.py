@@ -55,6 +55,18 @@ PatternsOption = typer.Option(
     None, "--patterns", "-p", help="Extra pattern directory (repeatable); extends or overrides built-ins by id."
 )
 
+ModelOption = typer.Option(
+    None, "--model", help="A scorer folder written by 'healthclaims train' (default: the shipped one)."
+)
+MinConfidenceOption = typer.Option(
+    None,
+    "--min-confidence",
+    min=0.0,
+    max=1.0,
+    help="Confidence a sentence no rule matched needs to be reported (default: the model's, 0.85).",
+)
+NoScorerOption = typer.Option(False, "--no-scorer", help="Rules alone: no trained scorer.")
+
 
 def _err(message: str) -> None:
     typer.echo(message, err=True)
@@ -163,6 +175,9 @@ def scan(
     resume: bool = SCAN_OPTIONS["resume"],
     progress: Optional[bool] = SCAN_OPTIONS["progress"],
     patterns: Optional[List[Path]] = PatternsOption,
+    model: Optional[Path] = ModelOption,
+    no_scorer: bool = NoScorerOption,
+    min_confidence: Optional[float] = MinConfidenceOption,
     id_field: str = SCAN_OPTIONS["id_field"],
     text_field: str = SCAN_OPTIONS["text_field"],
     color: Optional[bool] = SCAN_OPTIONS["color"],
@@ -293,19 +308,6 @@ def patterns_validate(
         "evidence entries": len(pack.evidence),
     }
     typer.echo("ok: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-
-
-ModelOption = typer.Option(
-    None, "--model", help="A scorer folder written by 'healthclaims train' (default: the shipped one)."
-)
-MinConfidenceOption = typer.Option(
-    None,
-    "--min-confidence",
-    min=0.0,
-    max=1.0,
-    help="Confidence a sentence no rule matched needs to be reported (default: the model's, 0.85).",
-)
-NoScorerOption = typer.Option(False, "--no-scorer", help="Rules alone: no trained scorer.")
 
 
 def _scorer(model: Optional[Path], no_scorer: bool) -> str:

@@ -19,7 +19,7 @@ from ..errors import HealthClaimsError, problem
 from ..findings import ScanResult
 from ..packs.loader import PatternPack, cached_pack
 from ..report import RenderContext, Report, render
-from ..run.config import Config, load_config
+from ..run.config import Config, EngineSpec, load_config
 from ..run.policy import Baseline, Policy
 from ..run.progress import Progress
 
@@ -44,6 +44,9 @@ class ScanOptions:
     resume: bool = False
     progress: bool | None = None
     patterns: list[Path] = dataclasses.field(default_factory=list)
+    model: Path | None = None
+    no_scorer: bool = False
+    min_confidence: float | None = None
     id_field: str = "id"
     text_field: str = "text"
     color: bool | None = None
@@ -66,6 +69,7 @@ class ScanSettings:
     baseline: Baseline | None
     changed: dict | None  # --diff: file -> changed lines
     workers: int
+    engine: EngineSpec = EngineSpec()
 
     @property
     def policy(self) -> Policy:
@@ -135,7 +139,24 @@ def load_settings(options: ScanOptions) -> ScanSettings:
 
         changed = changed_lines(options.diff)
     check_combinations(options)
-    return ScanSettings(config, pattern_dirs, pack, baseline, changed, workers(options.jobs, options.paths))
+    engine = EngineSpec(pattern_dirs, scorer_setting(options, config), _min_confidence(options, config))
+    return ScanSettings(config, pattern_dirs, pack, baseline, changed, workers(options.jobs, options.paths), engine)
+
+
+def scorer_setting(options: ScanOptions, config: Config) -> str:
+    """The pipeline's scorer: none with --no-scorer, else --model, the configured model or the shipped one."""
+    if options.no_scorer:
+        return ""
+    model = options.model or (Path(config.model) if config.model else None)
+    if model is None:
+        return "builtin"
+    if not model.is_dir():
+        raise HealthClaimsError(problem("HC107", str(model)))
+    return str(model)
+
+
+def _min_confidence(options: ScanOptions, config: Config) -> float | None:
+    return options.min_confidence if options.min_confidence is not None else config.min_confidence
 
 
 def check_combinations(options: ScanOptions) -> None:
@@ -166,7 +187,7 @@ def _scanned(docs, settings: ScanSettings, meter: Progress) -> Iterator[ScanResu
     from ..run.scan import scan_documents
 
     policy = settings.policy
-    for result in scan_documents(docs, settings.pattern_dirs, jobs=settings.workers):
+    for result in scan_documents(docs, settings.engine, jobs=settings.workers):
         policy.apply(result)
         meter.update(result.document.size)
         for prob in (*result.document.problems, *result.notes):
@@ -183,7 +204,7 @@ def write_lines(docs, settings: ScanSettings, stream: TextIO, meter: Progress) -
         from ..run.scan import finished_in_workers
 
         for text, status, severities, messages, size in finished_in_workers(
-            docs, settings.pattern_dirs, settings.workers, WorkerLine(settings.config)
+            docs, settings.engine, settings.workers, WorkerLine(settings.config)
         ):
             meter.update(size)
             for message in messages:

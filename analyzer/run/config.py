@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import jsonschema
 
@@ -32,6 +33,8 @@ class Config:
     patterns: list[str] = field(default_factory=list)
     allow: list[str] = field(default_factory=list)
     allow_substances: list[str] = field(default_factory=list)
+    model: str | None = None  # a scorer folder written by ``healthclaims train``
+    min_confidence: float | None = None
 
     @property
     def root(self) -> Path:
@@ -115,4 +118,14 @@ def load_config(path: Path | None = None, search: bool = True) -> Config:
         patterns=[str((base / p).resolve()) for p in data.get("patterns", [])],
         allow=[a.lower() for a in data.get("allow", [])],
         allow_substances=[s.lower() for s in data.get("allow-substances", [])],
+        model=str((base / data["model"]).resolve()) if "model" in data else None,
+        min_confidence=data.get("min-confidence"),
     )
+
+
+class EngineSpec(NamedTuple):
+    """What a pipeline is built from, as one hashable value that worker processes can be sent."""
+
+    patterns: tuple[str, ...] = ()
+    scorer: str = "builtin"  # "builtin", a folder written by ``healthclaims train``, or "" for rules alone
+    min_confidence: float | None = None

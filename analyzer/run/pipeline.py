@@ -18,11 +18,16 @@ from spacy.language import Language
 
 from .. import engine  # noqa: F401  (registers the spaCy factories)
 from ..findings import Finding
+from .config import EngineSpec
 
 CHUNK_CHARS = 100_000
 
 
 @functools.lru_cache(maxsize=4)
+def pipeline_for(spec: EngineSpec) -> Language:
+    return get_pipeline(spec.patterns, scorer=spec.scorer, min_confidence=spec.min_confidence)
+
+
 def get_pipeline(
     patterns: tuple[str, ...] = (),
     include_builtin: bool = True,

@@ -6,11 +6,11 @@ from typing import Iterable, Iterator
 
 from ..findings import SEVERITY_RANK, Finding, ScanResult
 from .inputs import Document, prose_view
-from .pipeline import analyze_many, get_pipeline, locate
+from .pipeline import EngineSpec, analyze_many, locate, pipeline_for
 
 
 def scan_documents(
-    docs: Iterable[Document], patterns: tuple[str, ...] = (), batch_size: int = 64, jobs: int = 1
+    docs: Iterable[Document], spec: EngineSpec = EngineSpec(), batch_size: int = 64, jobs: int = 1
 ) -> Iterator[ScanResult]:
     """Analyse documents in order; documents that could not be read pass through unchanged.
 
@@ -19,9 +19,9 @@ def scan_documents(
     batches per worker are in flight, so memory does not grow with the input.
     """
     if jobs > 1:
-        yield from _scan_parallel(docs, patterns, batch_size, jobs)
+        yield from _scan_parallel(docs, spec, batch_size, jobs)
         return
-    nlp = get_pipeline(patterns)
+    nlp = pipeline_for(spec)
     pending: list[Document] = []
 
     def flush() -> Iterator[ScanResult]:
@@ -45,9 +45,9 @@ _WORKER_NLP = None
 _WORKER_FINISH = None
 
 
-def _init_worker(patterns: tuple[str, ...], finish=None) -> None:
+def _init_worker(spec: EngineSpec, finish=None) -> None:
     global _WORKER_NLP, _WORKER_FINISH
-    _WORKER_NLP = get_pipeline(patterns)
+    _WORKER_NLP = pipeline_for(spec)
     _WORKER_FINISH = finish
 
 
@@ -59,13 +59,13 @@ def _finish_batch(docs: list[Document]) -> list:
 
 
 def finished_in_workers(
-    docs: Iterable[Document], patterns: tuple[str, ...], jobs: int, finish, batch_size: int = 64
+    docs: Iterable[Document], spec: EngineSpec, jobs: int, finish, batch_size: int = 64
 ) -> Iterator:
     """Like :func:`scan_documents` with ``jobs`` workers, but each result is turned into
     ``finish(result)`` (e.g. a JSON line) in the worker, so the parent only writes.
     ``finish`` must be picklable (a module-level function or a picklable callable object).
     """
-    yield from _pool_map(_batches(docs, batch_size), _finish_batch, jobs, (patterns, finish), lambda batch, out: out)
+    yield from _pool_map(_batches(docs, batch_size), _finish_batch, jobs, (spec, finish), lambda batch, out: out)
 
 
 def _analyze_batch(pairs: list[tuple[str, str]]) -> list[list[Finding]]:
@@ -85,9 +85,7 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield batch
 
 
-def _scan_parallel(
-    docs: Iterable[Document], patterns: tuple[str, ...], batch_size: int, jobs: int
-) -> Iterator[ScanResult]:
+def _scan_parallel(docs: Iterable[Document], spec: EngineSpec, batch_size: int, jobs: int) -> Iterator[ScanResult]:
     def results(batch: list[Document], found: list[list[Finding]]) -> list[ScanResult]:
         it = iter(found)
         return [ScanResult(d, next(it) if d.status == "ok" else []) for d in batch]
@@ -96,7 +94,7 @@ def _scan_parallel(
         for batch in _batches(docs, batch_size):
             yield batch, [(prose_view(d), d.text) for d in batch if d.status == "ok"]
 
-    yield from _pool_map(tasks(), _analyze_batch, jobs, (patterns,), results)
+    yield from _pool_map(tasks(), _analyze_batch, jobs, (spec,), results)
 
 
 def _pool_map(items: Iterable, fn, jobs: int, initargs: tuple, collect) -> Iterator:
