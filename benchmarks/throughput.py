@@ -12,6 +12,12 @@ list of every doc would time memory and garbage collection, not tokenizing).
 Also times the start-up of `healthclaims scan` on a one-line file.
 
     python benchmarks/throughput.py [--docs 10000] [--repeat 5] [--health-share 0.2]
+    python benchmarks/throughput.py --real ../shared/eval/corpus/*.jsonl   # real, claim-dense text
+
+``--real`` reads labelled JSONL files (the ``eval`` format) and joins their
+sentences, in a fixed shuffled order, into posts of eight: real text as dense
+with health claims as a moderation queue ever gets. Rules alone (no trained
+scorer) are timed in the same rounds, so the scorer's cost is measured too.
 """
 
 from __future__ import annotations
@@ -89,6 +95,15 @@ def make_corpus(n_docs: int, health_share: float = 0.2, seed: int = 7) -> list[s
     return docs
 
 
+def real_posts(paths: list[str], per_post: int = 8, seed: int = 7) -> list[str]:
+    """Sentences of labelled JSONL files, shuffled with a fixed seed, joined into posts."""
+    import json
+
+    sentences = [json.loads(line)["text"] for path in paths for line in open(path, encoding="utf-8") if line.strip()]
+    random.Random(seed).shuffle(sentences)
+    return [" ".join(sentences[i : i + per_post]) for i in range(0, len(sentences), per_post)]
+
+
 def words(docs: list[str]) -> int:
     return sum(len(d.split()) for d in docs)
 
@@ -137,20 +152,23 @@ def main() -> None:
         default=0.2,
         help="share of posts about health (default 0.2; 1.0 for a claim-dense stress test)",
     )
+    parser.add_argument("--real", nargs="+", metavar="JSONL", help="labelled JSONL files: real text instead")
     args = parser.parse_args()
 
     from analyzer.run.pipeline import analyze_many, get_pipeline
 
-    docs = make_corpus(args.docs, args.health_share)
+    docs = real_posts(args.real) if args.real else make_corpus(args.docs, args.health_share)
     n_words = words(docs)
     nlp = get_pipeline()
+    rules_only = get_pipeline(scorer="")
     list(nlp.pipe(docs[:50]))  # warm up
+    list(rules_only.pipe(docs[:50]))
 
     counts: list[int] = []
     spans: list[int] = []
     # Interleaved: each round times all three, so that a slow spell of the
     # machine hits all of them alike; the best round of each is kept.
-    tokenize, analyze, component = best_of(
+    tokenize, analyze, component, rules = best_of(
         args.repeat,
         [
             # each doc is dropped once made, as the analyzer drops its docs: keeping thousands of
@@ -160,6 +178,8 @@ def main() -> None:
             lambda part: counts.append(sum(len(f) for f in analyze_many(part, nlp))),
             # the same component inside a spaCy pipeline: every text is tokenized first
             lambda part: spans.append(sum(len(d._.health_claims) for d in nlp.pipe(part, batch_size=256))),
+            # the analyzer with rules alone, no trained scorer
+            lambda part: deque(analyze_many(part, rules_only), maxlen=0),
         ],
         docs,
     )
@@ -167,11 +187,14 @@ def main() -> None:
         raise SystemExit(f"the two paths disagree: {sum(counts)} findings against {sum(spans)}")
     findings = sum(counts) // args.repeat
     tok_wps, full_wps, comp_wps = n_words / tokenize, n_words / analyze, n_words / component
-    print(f"documents            {len(docs)} (health share {args.health_share:.2f}, {findings} findings)")
+    what = "real sentences, 8 a post" if args.real else f"health share {args.health_share:.2f}"
+    print(f"documents            {len(docs)} ({what}, {findings} findings)")
     print(f"words                {n_words}")
     print(f"tokenizer only       {tok_wps:,.0f} words/s")
     print(f"full analyzer        {full_wps:,.0f} words/s")
     print(f"ratio                {full_wps / tok_wps:.2f}  (target >= 0.5)")
+    rules_wps = n_words / rules
+    print(f"rules alone          {rules_wps:,.0f} words/s (ratio {rules_wps / tok_wps:.2f}; the scorer costs the rest)")
     print(
         f"as a spaCy component {comp_wps:,.0f} words/s (ratio {comp_wps / tok_wps:.2f}; nlp.pipe tokenizes every text)"
     )

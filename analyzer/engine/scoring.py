@@ -95,16 +95,21 @@ class ClaimScorer:
         self.textcat = nlp.get_pipe("textcat_multilabel")
         meta = nlp.meta.get("healthclaims", {})
         self.policy = policy or Policy(**meta.get("policy", {}))
-        self.categories = [label for label in self.textcat.labels if label != CLAIM]
+        self.vocab = nlp.vocab
+        labels = list(self.textcat.labels)
+        self.categories = [label for label in labels if label != CLAIM]
+        self._claim_column = labels.index(CLAIM)
+        self._category_columns = [(label, labels.index(label)) for label in self.categories]
 
     def __call__(self, views: Sequence[list[str]]) -> list[Score]:
-        """One score per view, in order."""
-        docs = [Doc(self.nlp.vocab, words=view) for view in views]
-        return [self._score(doc.cats) for doc in self.textcat.pipe(docs)]
+        """One score per view, in order (one call to the model for all of them)."""
+        docs = [Doc(self.vocab, words=view) for view in views]
+        rows = self.textcat.model.ops.to_numpy(self.textcat.predict(docs)).tolist()
+        return [self._score(row) for row in rows]
 
-    def _score(self, cats: dict[str, float]) -> Score:
-        category = max(self.categories, key=lambda c: (cats[c], c)) if self.categories else ""
-        return Score(round(float(cats[CLAIM]), 3), category)
+    def _score(self, row: list[float]) -> Score:
+        category = max(self._category_columns, key=lambda c: (row[c[1]], c[0]))[0] if self.categories else ""
+        return Score(round(row[self._claim_column], 3), category)
 
     def to_disk(self, path: str | Path) -> None:
         self.nlp.meta["name"] = "healthclaims_scorer"
