@@ -119,7 +119,6 @@ class HealthClaims:
         self.context = ContextMatcher(nlp.vocab, pack, make_doc)
         self.evidence = EvidenceIndex(pack, limit=evidence_limit)
         self.names = {(c, i): e.name for (c, i), e in pack.lexicon.items()}
-        self._evidence_dicts: dict[str, dict] = {}
         self._evidence_for: dict[tuple, list[dict]] = {}  # (substance, target, category) -> items
         self._finding_fields: dict[tuple, tuple] = {}  # (rule, substance, target) -> see _fields
         # product names that claim a condition away ("AnxiFree"): one token, tested once per word type
@@ -425,12 +424,6 @@ class HealthClaims:
         info = self._types[orth] = (type_code(lexeme), type_flags(lexeme), self.matcher.literal_info(lexeme))
         return info
 
-    def _evidence_dict(self, entry) -> dict:
-        found = self._evidence_dicts.get(entry.id)
-        if found is None:
-            found = self._evidence_dicts[entry.id] = entry.to_dict()
-        return found
-
     def _finding(self, text: str, spans: list[list[int]], rule: Rule, sentence: str, s: int, e: int,
                  substance: str | None, target: tuple[str | None, str | None], hedged: bool) -> Finding:
         """A finding for tokens [s, e); ``spans`` are the doc's token offsets and lengths, ``sentence``
@@ -463,7 +456,7 @@ class HealthClaims:
         key = (substance, lookup_target, rule.category)
         dicts = self._evidence_for.get(key)
         if dicts is None:
-            dicts = self._evidence_for[key] = [self._evidence_dict(ev) for ev in self.evidence.lookup(*key)]
+            dicts = self._evidence_for[key] = self.evidence.items(*key)
         return (rule.category, severity, sub_entry.name if sub_entry else None, substance if sub_entry else None,
                 self.names.get((target_cls, target_id)) if target_id else None, target_id, dicts)
 

@@ -58,11 +58,18 @@ class LexiconEntry:
     terms: list[str]
     origin: Origin
     kind: str | None = None
-    parent: str | None = None
+    parent: str | list[str] | None = None
     tier: str | None = None
     generic: bool = False
     refers_to: str | None = None
     name_stems: list[str] = field(default_factory=list)
+
+    @property
+    def parents(self) -> list[str]:
+        """The broader ids this one is filed under (``parent`` may name one or a list)."""
+        if not self.parent:
+            return []
+        return [self.parent] if isinstance(self.parent, str) else list(self.parent)
 
 
 @dataclass
@@ -403,8 +410,11 @@ def check_references(pack: PatternPack) -> list[Problem]:
             if t not in targets:
                 problems.append(problem("HC204", e.origin.path, e.origin.line, kind="condition/effect", id=t))
     for entry in pack.lexicon.values():
-        if entry.parent and entry.parent not in pack.ids(entry.cls):
-            problems.append(problem("HC204", entry.origin.path, entry.origin.line, kind="parent", id=entry.parent))
+        # a condition, effect or weight id may be filed under any of the three (body_fat: obesity)
+        allowed = targets if entry.cls in TARGET_CLASSES else pack.ids(entry.cls)
+        for parent in entry.parents:
+            if parent not in allowed:
+                problems.append(problem("HC204", entry.origin.path, entry.origin.line, kind="parent", id=parent))
         if entry.refers_to and entry.refers_to not in targets:
             problems.append(problem("HC204", entry.origin.path, entry.origin.line, kind="condition/effect", id=entry.refers_to))
     covered = {c for e in pack.evidence.values() if not e.substances and not e.targets for c in e.categories}
