@@ -367,9 +367,12 @@ def patterns_validate(
     dirs: Optional[List[Path]] = typer.Argument(None, help="Pattern directories to check with the built-ins (default: built-ins only)."),
 ) -> None:
     """Validate pattern files against their JSON Schemas and check cross-references."""
-    from .patterns import load_pack
+    from .patterns import check_sources, load_pack
 
     pack = load_pack([str(d) for d in dirs or ()])
+    problems = check_sources(pack)
+    if problems:
+        raise HealthClaimsError(problems)
     counts = {
         "substances": len(pack.ids("SUBSTANCE")),
         "conditions": len(pack.ids("CONDITION")),
@@ -377,6 +380,7 @@ def patterns_validate(
         "rules": len(pack.active_rules()),
         "context triggers": len(pack.triggers),
         "evidence entries": len(pack.evidence),
+        "sources": len(pack.registry),
     }
     typer.echo("ok: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 

@@ -4,8 +4,9 @@ A pattern pack is a folder of YAML files. The built-in pack ships inside the
 package (``analyzer.data``, the repository's ``patterns/`` folder) and is read
 with :mod:`importlib.resources`; users add folders with ``--patterns DIR``.
 Each file's kind follows from its top-level key (``class`` lexicon, ``rules``,
-``triggers`` context, ``entries`` evidence) and is validated against the JSON
-Schema of that kind shipped in ``analyzer.schemas``. Entries in a later pack
+``triggers`` context, ``entries`` evidence, ``sources`` the source registry that evidence
+entries cite by id) and is validated against the JSON Schema of that kind shipped in
+``analyzer.schemas``. Entries in a later pack
 replace entries with the same id in an earlier one.
 """
 
@@ -38,7 +39,7 @@ CATEGORIES = (
 )
 SEVERITIES = ("low", "medium", "high")
 TARGET_CLASSES = ("CONDITION", "EFFECT", "WEIGHT")
-KINDS = {"class": "lexicon", "rules": "rules", "triggers": "context", "entries": "evidence"}
+KINDS = {"class": "lexicon", "rules": "rules", "triggers": "context", "entries": "evidence", "sources": "sources"}
 
 
 @dataclass
@@ -105,12 +106,13 @@ class EvidenceEntry:
     id: str
     verdict: str
     summary: str
-    sources: list[dict]
+    sources: list[dict]  # full source records (citations resolved against the registry)
     last_reviewed: str
     origin: Origin
     substances: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    cites: list = field(default_factory=list)  # as written: source ids, or inline source records
 
     def to_dict(self) -> dict:
         return {
@@ -130,6 +132,8 @@ class PatternPack:
     groups: dict[str, list[str]] = field(default_factory=dict)
     triggers: dict[str, Trigger] = field(default_factory=dict)
     evidence: dict[str, EvidenceEntry] = field(default_factory=dict)
+    registry: dict[str, dict] = field(default_factory=dict)  # source id -> source record (with its id)
+    registry_origins: dict[str, Origin] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     name_suffixes: set[str] = field(default_factory=set)
 
@@ -381,6 +385,10 @@ def _merge(pack: PatternPack, kind: str, data: dict, node, path: str, seen: dict
                 max_scope=raw.get("max_scope"),
                 ignore_terminators=raw.get("ignore_terminators", False),
             )
+    elif kind == "sources":
+        for raw, origin in _claimed(data, node, "sources", lambda r: ("source", r["id"]), path, seen, problems):
+            pack.registry[raw["id"]] = {k: v for k, v in raw.items() if k != "override"}
+            pack.registry_origins[raw["id"]] = origin
     else:
         for raw, origin in _claimed(data, node, "entries", lambda r: ("evidence", r["id"]), path, seen, problems):
             applies = raw["applies_to"]
@@ -388,18 +396,65 @@ def _merge(pack: PatternPack, kind: str, data: dict, node, path: str, seen: dict
                 id=raw["id"],
                 verdict=raw["verdict"],
                 summary=" ".join(raw["summary"].split()),
-                sources=raw["sources"],
+                sources=[],
                 last_reviewed=raw["last_reviewed"],
                 origin=origin,
                 substances=applies.get("substances", []),
                 targets=applies.get("targets", []),
                 categories=applies.get("categories", []),
+                cites=raw["sources"],
             )
+
+
+def resolve_citations(pack: PatternPack) -> list[Problem]:
+    """Give each evidence entry its full source records; a citation of an unknown id is an error."""
+    problems: list[Problem] = []
+    for e in pack.evidence.values():
+        e.sources = []
+        for cite in e.cites:
+            if isinstance(cite, dict):
+                e.sources.append(cite)
+            elif cite in pack.registry:
+                e.sources.append(pack.registry[cite])
+            else:
+                problems.append(problem("HC211", e.origin.path, e.origin.line, entry=e.id, id=cite))
+    return problems
+
+
+def _work_keys(src: dict) -> list[str]:
+    """What identifies the work a source record points at: its DOI, PMID and URL."""
+    url = src["url"].strip().lower().split("://", 1)[-1].removeprefix("www.").rstrip("/")
+    keys = ["url:" + url]
+    if url.startswith(("doi.org/", "dx.doi.org/")):
+        keys.append("doi:" + url.split("/", 1)[1])
+    if src.get("doi"):
+        keys.append("doi:" + src["doi"].lower())
+    if src.get("pmid"):
+        keys.append("pmid:" + src["pmid"])
+    return keys
+
+
+def check_sources(pack: PatternPack) -> list[Problem]:
+    """The registry holds each work once, and every source in it is cited by some entry."""
+    problems: list[Problem] = []
+    owner: dict[str, str] = {}
+    for sid in sorted(pack.registry):
+        where = pack.registry_origins[sid]
+        for key in dict.fromkeys(_work_keys(pack.registry[sid])):
+            other = owner.setdefault(key, sid)
+            if other != sid:
+                problems.append(problem("HC212", where.path, where.line, id=sid, other=other, key=key))
+                break
+    cited = {c for e in pack.evidence.values() for c in e.cites if isinstance(c, str)}
+    for sid in sorted(set(pack.registry) - cited):
+        where = pack.registry_origins[sid]
+        problems.append(problem("HC210", where.path, where.line, id=sid))
+    return problems
 
 
 def check_references(pack: PatternPack) -> list[Problem]:
     """Cross-file checks: evidence and rules may only name ids that exist."""
-    problems: list[Problem] = []
+    problems: list[Problem] = resolve_citations(pack)
     substances = pack.ids("SUBSTANCE")
     targets = pack.ids("CONDITION") | pack.ids("EFFECT") | pack.ids("WEIGHT")
     for e in pack.evidence.values():
