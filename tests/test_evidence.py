@@ -178,3 +178,33 @@ def test_evidence_coverage_reports_fit_shares_and_gaps(run_cli, tmp_path):
     assert {"substance": "ashwagandha", "target": "immune_system", "findings": 1} in result["gaps"]
     code, out, _ = run_cli("evidence", "coverage")  # the rules' own examples
     assert code == 0 and "first evidence item by fit" in out
+
+
+# Publishers whose own documents may be `kind: regulator`: agencies that authorise, police or set rules
+# for medicines, foods, supplements or their advertising, and the official records of their rules.
+# Public-health reporting (CDC's MMWR), advisory bodies (USPSTF, WHO, NHMRC), courts, state attorneys
+# general and manufacturers are not regulators.
+REGULATORS = (
+    "U.S. Food and Drug Administration", "US Food and Drug Administration", "Federal Trade Commission",
+    "US Federal Trade Commission", "Federal Register", "Code of Federal Regulations",
+    "U.S. Drug Enforcement Administration", "European Medicines Agency", "European Food Safety Authority",
+    "EFSA Journal", "European Commission, Scientific Committee on Food", "German Federal Institute for Risk Assessment",
+    "German Commission E", "ANSES", "Health Canada", "Medsafe", "Drug Office, Department of Health, Hong Kong",
+)
+
+
+def test_kind_regulator_only_for_a_regulator_publisher():
+    wrong = sorted(sid for sid, src in PACK.registry.items()
+                   if src.get("kind") == "regulator" and not src["publisher"].startswith(REGULATORS))
+    assert wrong == []
+    # and the sources the issue named are not regulators
+    for sid in ("cdc-2022-pediatric-melatonin-ingestions-united", "electronic-2017-care-tea-tree-oil",
+                "who-2012-who-position-statement-effectiveness", "uspstf-2022-final-recommendation-statement-vitamin"):
+        assert PACK.registry[sid]["kind"] != "regulator", sid
+
+
+def test_a_case_series_is_not_a_review():
+    for sid, src in PACK.registry.items():
+        title = src["title"].lower()
+        if "case series" in title or "ten cases" in title:
+            assert src.get("kind") not in ("review", "systematic_review"), sid
