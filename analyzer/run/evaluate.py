@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from ..errors import HealthClaimsError, problem
 from ..packs.loader import CATEGORIES
@@ -51,8 +52,8 @@ def load_labelled(*paths: str | Path) -> list[Example]:
     return [ex for path in paths for ex in _load_file(path)]
 
 
-def _load_file(path: str | Path) -> list[Example]:
-    examples = []
+def iter_records(path: str | Path, label_required: bool = True) -> Iterator[tuple[int, dict]]:
+    """(line number, record) for each non-blank line of a labelled JSONL file (HC302 names a bad line)."""
     with open(path, encoding="utf-8") as handle:
         for n, raw in enumerate(handle, start=1):
             if not raw.strip():
@@ -61,12 +62,19 @@ def _load_file(path: str | Path) -> list[Example]:
                 rec = json.loads(raw)
             except json.JSONDecodeError as exc:
                 raise HealthClaimsError(problem("HC302", str(path), n, line=n, reason=exc.msg)) from None
-            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str) or rec.get("label") not in (0, 1):
+            label = rec.get("label", None if label_required else 1) if isinstance(rec, dict) else None
+            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str) or label not in (0, 1):
                 raise HealthClaimsError(problem("HC302", str(path), n, line=n, reason="missing text or label"))
-            category = TYPE_TO_CATEGORY.get(rec.get("type") or "")
-            source = str(rec.get("source_url") or f"{path}:{n}")
-            kind = str(rec.get("source_kind") or "unknown")
-            examples.append(Example(n, rec["text"], rec["label"], category, source, kind, str(path)))
+            yield n, rec
+
+
+def _load_file(path: str | Path) -> list[Example]:
+    examples = []
+    for n, rec in iter_records(path):
+        category = TYPE_TO_CATEGORY.get(rec.get("type") or "")
+        source = str(rec.get("source_url") or f"{path}:{n}")
+        kind = str(rec.get("source_kind") or "unknown")
+        examples.append(Example(n, rec["text"], rec["label"], category, source, kind, str(path)))
     return examples
 
 
