@@ -183,6 +183,10 @@ def test_eval_cv_reports_rules_scorer_and_combined(run_cli, labelled):
     result = json.loads(out)
     assert sorted(result) == ["combined", "rules", "scorer"]
     assert all(r["examples"] == 16 and "per_kind" in r for r in result.values())
+    # the rules need no training: their cross-validated figures are those of a plain eval
+    code, out, _ = run_cli("eval", str(labelled), "--no-scorer", "--format", "json")
+    plain = json.loads(out)
+    assert [result["rules"][k] for k in ("tp", "fp", "fn")] == [plain[k] for k in ("tp", "fp", "fn")]
 
 
 def test_eval_cv_needs_two_folds(run_cli, labelled):

@@ -67,7 +67,7 @@ def cross_validate(
             scores[i] = s
     policy = Policy()
     return {
-        "rules": _scored(examples, rules),
+        "rules": _scored(examples, [r.categories for r in rules]),
         "scorer": _scored(examples, [[s.category] if s.confidence >= 0.5 else [] for s in scores]),
         "combined": _scored(examples, [combine(r, s, policy) for r, s in zip(rules, scores)]),
     }
