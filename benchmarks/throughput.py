@@ -70,7 +70,7 @@ HEALTH = [
 ]
 
 
-def make_corpus(n_docs: int, health_share: float = 0.2, seed: int = 7) -> list[str]:
+def make_corpus(n_docs: int, health_share: float = 0.2, seed: int = 7, health_words: bool = True) -> list[str]:
     """``n_docs`` posts of 1 to 6 sentences; ``health_share`` of the posts are about health."""
     from analyzer.packs.loader import cached_pack
 
@@ -80,12 +80,14 @@ def make_corpus(n_docs: int, health_share: float = 0.2, seed: int = 7) -> list[s
     conds = [e.terms[0] for e in pack.entries("CONDITION")]
     effects = [e.terms[0] for e in pack.entries("EFFECT")]
     verbs = ["relieve", "ease", "treat", "fight", "soothe"]
+    # without health words: only the everyday lines that name no substance
+    everyday = EVERYDAY if health_words else [line for line in EVERYDAY if "{sub}" not in line]
     docs = []
     for _ in range(n_docs):
         health = rng.random() < health_share
         sentences = []
         for k in range(rng.randint(1, 6)):
-            pool = HEALTH if health and (k == 0 or rng.random() < 0.4) else EVERYDAY
+            pool = HEALTH if health and (k == 0 or rng.random() < 0.4) else everyday
             sentences.append(
                 rng.choice(pool).format(
                     sub=rng.choice(subs), cond=rng.choice(conds), effect=rng.choice(effects), verb=rng.choice(verbs)
@@ -152,12 +154,21 @@ def main() -> None:
         default=0.2,
         help="share of posts about health (default 0.2; 1.0 for a claim-dense stress test)",
     )
+    parser.add_argument(
+        "--no-health-words", action="store_true", help="everyday posts that name no substance (implies share 0)"
+    )
     parser.add_argument("--real", nargs="+", metavar="JSONL", help="labelled JSONL files: real text instead")
     args = parser.parse_args()
 
     from analyzer.run.pipeline import analyze_many, get_pipeline
 
-    docs = real_posts(args.real) if args.real else make_corpus(args.docs, args.health_share)
+    if args.no_health_words:
+        args.health_share = 0.0
+    docs = (
+        real_posts(args.real)
+        if args.real
+        else make_corpus(args.docs, args.health_share, health_words=not args.no_health_words)
+    )
     n_words = words(docs)
     nlp = get_pipeline()
     rules_only = get_pipeline(scorer="")

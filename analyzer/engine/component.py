@@ -35,7 +35,7 @@ from .context import ContextMatcher, Hit, assess
 from .evidence import EvidenceIndex
 from .gate import NAMED_PRODUCT, ProductNames, Screen, build_gate, choose_anchors, split_pieces, tokenizer_state
 from .rulematch import RuleMatcher, Tag
-from .scoring import ENTITY_CLASSES, ClaimScorer, Score, cached_scorer, scored_claim_rules, sentence_view
+from .scoring import TARGET_ENTITY_CLASSES, ClaimScorer, Score, cached_scorer, scored_claim_rules, sentence_view
 from .segment import Segmenter, SentenceBounds, Sentences
 from .subjects import Mention, SubjectResolver
 from .tagging import LexiconTagger
@@ -123,14 +123,15 @@ class HealthClaims:
         named = self.product_name_tokens(columns, screen)
         if named is None:
             return [], []
-        # with a scorer, a sentence may become a claim that no rule could match
-        tags = self.tagger(doc, named, could_match=None if self.scorer else self.matcher.could_match)
+        tags = self.tagger(doc, named, could_match=self.could_claim)
         if not tags:
             return [], []
         sents = Sentences(doc, columns.sentence_codes())
         by_sent = sents.group(tags)
         candidates = self.match_rules(by_sent, sents, columns)
-        if not candidates and self.scorer is None:
+        if not candidates and (self.scorer is None or not columns.may_claim()):
+            # (the gate on raw text lets a few texts through that the test on tokens stops: with
+            # nothing for the rules, the scorer reads only what spaCy's pipeline path would)
             return [], []
         hits = self.context.hits(doc)
         self.apply_context(sents, candidates, hits, keep_suppressed)
@@ -154,10 +155,8 @@ class HealthClaims:
     # ------------------------------------------------------------------ the stages
     def product_name_tokens(self, columns: TokenColumns, screen: Screen | None) -> list[int] | None:
         """Gate: the tokens that are product names, or ``None`` when the doc cannot hold a claim."""
-        if screen is not None and self.scorer is None:  # the gate has looked at the text already
+        if screen is not None:  # the gate has looked at the text already
             return columns.product_names() if screen.may_name else []
-        # (the gate on raw text lets through a few texts that the token test stops; with a scorer,
-        # which reads any tagged sentence, the token test decides, as it does in spaCy's pipeline)
         if not columns.may_claim():
             return None
         return columns.product_names()
@@ -228,7 +227,7 @@ class HealthClaims:
         if self.scorer is None:
             return []
         ruled = {c.sent for c in candidates}
-        scored = sorted(ruled | {k for k, here in by_sent.items() if any(t.cls in ENTITY_CLASSES for t in here)})
+        scored = sorted(ruled | {k for k, here in by_sent.items() if self.scorable(here)})
         if not scored:
             return []
         views = [sentence_view(doc, *sents.bounds(k), by_sent.get(k, ()), hits) for k in scored]
@@ -247,14 +246,20 @@ class HealthClaims:
         return [
             self.scored_candidate(doc, sents, k, by_sent.get(k, []), score)
             for k, score in scores.items()
-            if k not in ruled_out and score.confidence >= accept and self.names_a_subject(by_sent.get(k, ()))
+            if k not in ruled_out and score.confidence >= accept and self.scorable(by_sent.get(k, ()))
         ]
 
+    def could_claim(self, classes: frozenset[str]) -> bool:
+        """Whether a doc whose lexicon entities are of ``classes`` may hold a claim: some rule could
+        match, or (with a scorer) it names a condition, effect or drug."""
+        return self.matcher.could_match(classes) or (self.scorer is not None and bool(classes & TARGET_ENTITY_CLASSES))
+
     @staticmethod
-    def names_a_subject(tags: list[Tag]) -> bool:
-        """Whether a sentence names something a claim can be about (a product, "it", "my"...): the
-        scorer alone flags no sentence about a condition in general."""
-        return any(t.cls in SUBJECT_CLASSES for t in tags)
+    def scorable(tags: list[Tag]) -> bool:
+        """Whether the scorer may make a claim of a sentence with these entities: it names a
+        condition, effect or drug, and something a claim can be about (a product, "it", "my"...),
+        so that no sentence about a condition in general, or a product alone, is flagged."""
+        return any(t.cls in TARGET_ENTITY_CLASSES for t in tags) and any(t.cls in SUBJECT_CLASSES for t in tags)
 
     def scored_candidate(self, doc: Doc, sents: Sentences, k: int, tags: list[Tag], score: Score) -> Candidate:
         """A candidate of rule ``scored-claim`` over sentence ``k`` (its words, without the spaces

@@ -41,6 +41,8 @@ CLAIM = "CLAIM"
 ENTITY_CLASSES = frozenset(
     {"SUBSTANCE", "DRUG", "CONDITION", "EFFECT", "WEIGHT", "NAMED_PRODUCT", "DISEASE_PROP", "EFFECT_PROP"}
 )
+# A sentence is scored only when it names one of these (a substance alone makes no claim).
+TARGET_ENTITY_CLASSES = ENTITY_CLASSES - {"SUBSTANCE"}
 SPACE = "_sp_"
 MODEL_PACKAGE = "scorer"  # folder of the shipped model inside the package data
 

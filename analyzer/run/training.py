@@ -76,7 +76,7 @@ def cross_validate(
 class RuleOutcome(NamedTuple):
     categories: list[str]  # of the rule findings
     ruled_out: bool  # a rule candidate was suppressed by context (negated, reported...)
-    has_subject: bool  # the text names something a claim can be about
+    scorable: bool  # the scorer may make a claim of it (HealthClaims.scorable)
 
 
 def rule_outcomes(examples: list[Example], patterns: tuple[str, ...] = ()) -> list[RuleOutcome]:
@@ -86,7 +86,7 @@ def rule_outcomes(examples: list[Example], patterns: tuple[str, ...] = ()) -> li
         RuleOutcome(
             sorted({f.category for f in doc._.health_claims}),
             any(cue != NO_SUBJECT for f in doc._.health_claims_suppressed for cue in f.suppressed_by),
-            component.names_a_subject(component.tags(nlp.make_doc(doc.text))),
+            component.scorable(component.tags(nlp.make_doc(doc.text))),
         )
         for doc in nlp.pipe(ex.text for ex in examples)
     ]
@@ -97,7 +97,7 @@ def combine(rules: RuleOutcome, s: Score, policy: Policy) -> list[str]:
     (as :meth:`analyzer.engine.component.HealthClaims.score` decides)."""
     if rules.categories:
         return rules.categories if s.confidence >= policy.veto else []
-    accepted = s.confidence >= policy.accept and rules.has_subject and not rules.ruled_out
+    accepted = s.confidence >= policy.accept and rules.scorable and not rules.ruled_out
     return [s.category] if accepted else []
 
 
