@@ -33,6 +33,9 @@ class Errors:
         "the built-in patterns are missing: 'analyzer' was imported from {where}, which has neither the "
         "package 'analyzer.data' nor a 'patterns' folder beside it. Install the project ('pip install .')."
     )
+    HC210 = "source '{id}' is not cited by any evidence entry; cite it by id from an entry's sources, or remove it."
+    HC211 = "evidence entry '{entry}' cites unknown source '{id}'; define it in the source registry (sources.yaml) or fix the id."
+    HC212 = "source '{id}' is the same work as source '{other}' ({key}); define each work once and cite that id."
     # Usage (HC3xx)
     HC301 = "unknown rule id '{id}'; run 'healthclaims rules' to list rule ids."
     HC302 = "labelled line {line} is invalid: {reason}; each line needs 'text' and 'label' (0 or 1)."

@@ -122,3 +122,66 @@ def test_a_source_checkout_loads_its_own_patterns():
     assert run.returncode == 0, run.stderr
     where, found = run.stdout.splitlines()
     assert Path(where) == repo and found == "['disease-treatment']"
+
+
+# ---------------------------------------------------------------- the source registry
+
+REGISTRY_ENTRY = """entries:
+  - id: moonroot-cited
+    applies_to: {categories: [safety_claim]}
+    verdict: no_reliable_evidence
+    summary: An entry of our own that cites the registry by id.
+    sources: [%s]
+    last_reviewed: 2026-12-01
+"""
+REGISTRY = """sources:
+  - id: moonroot-paper
+    title: A paper about moonroot
+    publisher: A journal
+    year: 2020
+    url: https://example.org/moonroot
+    doi: 10.1234/moonroot.1
+"""
+
+
+def test_builtin_entries_cite_every_source_by_id_and_the_registry_is_clean():
+    from analyzer.packs.loader import check_sources
+
+    pack = load_pack()
+    assert all(isinstance(c, str) for e in pack.evidence.values() for c in e.cites)
+    assert check_sources(pack) == []
+    # the rendered entry still carries the full source record
+    entry = next(iter(pack.evidence.values()))
+    assert entry.sources and {"id", "title", "publisher", "year", "url"} <= set(entry.sources[0])
+
+
+def test_a_citation_resolves_to_the_registry_record(tmp_path: Path):
+    write(tmp_path / "evidence" / "sources.yaml", REGISTRY)
+    write(tmp_path / "evidence" / "e.yaml", REGISTRY_ENTRY % "moonroot-paper")
+    pack = load_pack([tmp_path])
+    assert pack.evidence["moonroot-cited"].sources[0]["doi"] == "10.1234/moonroot.1"
+
+
+def test_an_unknown_citation_is_an_error(tmp_path: Path):
+    write(tmp_path / "evidence" / "e.yaml", REGISTRY_ENTRY % "no-such-source")
+    with pytest.raises(HealthClaimsError) as info:
+        load_pack([tmp_path])
+    assert codes(info.value) == ["HC211"]
+
+
+def test_validate_reports_uncited_and_duplicate_sources(tmp_path: Path, run_cli):
+    write(
+        tmp_path / "evidence" / "sources.yaml",
+        REGISTRY
+        + """
+  - id: moonroot-paper-again
+    title: The same paper, entered twice
+    publisher: A journal
+    year: 2020
+    url: https://doi.org/10.1234/MOONROOT.1
+""",
+    )
+    write(tmp_path / "evidence" / "e.yaml", REGISTRY_ENTRY % "moonroot-paper")
+    code, _, err = run_cli("patterns", "validate", str(tmp_path))
+    assert code == 2
+    assert "HC212" in err and "HC210" in err and "moonroot-paper-again" in err

@@ -30,6 +30,8 @@ rules_app = typer.Typer(help="List the claim rules, or test them against their e
 patterns_app = typer.Typer(help="Work with pattern packs (lexicons, rules, context, evidence).", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 app.add_typer(patterns_app, name="patterns")
+evidence_app = typer.Typer(help="Inspect the counter-evidence base.", no_args_is_help=True)
+app.add_typer(evidence_app, name="evidence")
 
 
 class OutputFormat(str, enum.Enum):
@@ -281,9 +283,12 @@ def patterns_validate(
     ),
 ) -> None:
     """Validate pattern files against their JSON Schemas and check cross-references."""
-    from ..packs.loader import load_pack
+    from ..packs.loader import check_sources, load_pack
 
     pack = load_pack([str(d) for d in dirs or ()])
+    problems = check_sources(pack)
+    if problems:
+        raise HealthClaimsError(problems)
     counts = {
         "substances": len(pack.ids("SUBSTANCE")),
         "conditions": len(pack.ids("CONDITION")),
@@ -291,8 +296,35 @@ def patterns_validate(
         "rules": len(pack.active_rules()),
         "context triggers": len(pack.triggers),
         "evidence entries": len(pack.evidence),
+        "sources": len(pack.registry),
     }
     typer.echo("ok: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@evidence_app.command("coverage")
+@reports_errors
+def evidence_coverage(
+    files: Optional[List[Path]] = typer.Argument(
+        None,
+        help="JSONL with 'text' (and 'label': only lines labelled 1 count); default: the rules' own examples.",
+    ),
+    top: int = typer.Option(20, "--top", help="How many uncovered (substance, target) pairs to list."),
+    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
+    patterns: Optional[List[Path]] = PatternsOption,
+) -> None:
+    """How the first evidence item fits the claims found, and the most frequent gaps."""
+    from ..run.coverage import format_text, measure, rule_examples, texts_from
+
+    pack = _pack(patterns)
+    for f in files or ():
+        if not f.is_file():
+            raise HealthClaimsError(problem("HC107", str(f)))
+    texts = texts_from(files) if files else rule_examples(pack)
+    result = measure(texts, tuple(str(p) for p in patterns or ()), top=top)
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(result, indent=2, sort_keys=True))
+    else:
+        typer.echo(format_text(result))
 
 
 @app.command("eval")

@@ -59,7 +59,7 @@ class Facts:
     substance_id: str | None
     target: str | None
     target_id: str | None
-    evidence: tuple[EvidenceEntry, ...]
+    evidence: tuple[tuple[EvidenceEntry, str], ...]  # (entry, fit), best first
 
 
 class FindingBuilder:
@@ -106,7 +106,7 @@ class FindingBuilder:
         sub_entry = self.pack.lexicon.get(("SUBSTANCE", substance)) if substance else None
         if sub_entry is not None and sub_entry.generic:
             sub_entry = None  # "this supplement" names no substance
-        evidence = self.evidence.lookup(
+        evidence = self.evidence.matches(
             sub_entry.id if sub_entry else None, target_id if target_cls in TARGET_CLASSES else None, rule.category
         )
         return Facts(
@@ -141,7 +141,7 @@ class FindingBuilder:
             message=rule.message,
             basis=dict(rule.basis),
             fix=rule.fix,
-            evidence=[entry.to_dict() for entry in facts.evidence],
+            evidence=[self.evidence.item(entry, fit) for entry, fit in facts.evidence],
         )
         finding.suppressed_by.extend(candidate.cues)
         finding.tokens = (candidate.start, candidate.end)  # not a field: not reported, used for doc.spans

@@ -4,8 +4,9 @@ A pattern pack is a folder of YAML files. The built-in pack ships inside the
 package (``analyzer.data``, the repository's ``patterns/`` folder) and is read
 with :mod:`importlib.resources`; users add folders with ``--patterns DIR``.
 Each file's kind follows from its top-level key (``class`` lexicon, ``rules``,
-``triggers`` context, ``entries`` evidence) and is validated against the JSON
-Schema of that kind shipped in ``analyzer.schemas``. Entries in a later pack
+``triggers`` context, ``entries`` evidence, ``sources`` the source registry that evidence
+entries cite by id) and is validated against the JSON Schema of that kind shipped in
+``analyzer.schemas``. Entries in a later pack
 replace entries with the same id in an earlier one.
 """
 
@@ -38,7 +39,7 @@ CATEGORIES = (
 )
 SEVERITIES = ("low", "medium", "high")
 TARGET_CLASSES = ("CONDITION", "EFFECT", "WEIGHT")
-KINDS = {"class": "lexicon", "rules": "rules", "triggers": "context", "entries": "evidence"}
+KINDS = {"class": "lexicon", "rules": "rules", "triggers": "context", "entries": "evidence", "sources": "sources"}
 
 
 @dataclass
@@ -58,11 +59,18 @@ class LexiconEntry:
     terms: list[str]
     origin: Origin
     kind: str | None = None
-    parent: str | None = None
+    parent: str | list[str] | None = None
     tier: str | None = None
     generic: bool = False
     refers_to: str | None = None
     name_stems: list[str] = field(default_factory=list)
+
+    @property
+    def parents(self) -> list[str]:
+        """The broader ids this one is filed under (``parent`` may name one or a list)."""
+        if not self.parent:
+            return []
+        return [self.parent] if isinstance(self.parent, str) else list(self.parent)
 
 
 @dataclass
@@ -98,12 +106,13 @@ class EvidenceEntry:
     id: str
     verdict: str
     summary: str
-    sources: list[dict]
+    sources: list[dict]  # full source records (citations resolved against the registry)
     last_reviewed: str
     origin: Origin
     substances: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    cites: list = field(default_factory=list)  # as written: source ids, or inline source records
 
     @property
     def is_fallback(self) -> bool:
@@ -129,6 +138,8 @@ class PatternPack:
     groups: dict[str, list[str]] = field(default_factory=dict)
     triggers: dict[str, Trigger] = field(default_factory=dict)
     evidence: dict[str, EvidenceEntry] = field(default_factory=dict)
+    registry: dict[str, dict] = field(default_factory=dict)  # source id -> source record (with its id)
+    registry_origins: dict[str, Origin] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     name_suffixes: set[str] = field(default_factory=set)
 
@@ -336,7 +347,12 @@ def _claimed(data: dict, node, key: str, label, path: str, seen: dict, problems:
 
 def _merge(pack: PatternPack, kind: str, data: dict, node, path: str, seen: dict, problems: list[Problem]) -> None:
     """Add the entries of one pattern file (of ``kind``) to ``pack``."""
-    merge = {"lexicon": _merge_lexicon, "rules": _merge_rules, "context": _merge_context}.get(kind, _merge_evidence)
+    merge = {
+        "lexicon": _merge_lexicon,
+        "rules": _merge_rules,
+        "context": _merge_context,
+        "sources": _merge_sources,
+    }.get(kind, _merge_evidence)
     merge(pack, data, node, path, seen, problems)
 
 
@@ -407,18 +423,71 @@ def _merge_evidence(pack: PatternPack, data: dict, node, path: str, seen: dict, 
             id=raw["id"],
             verdict=raw["verdict"],
             summary=" ".join(raw["summary"].split()),
-            sources=raw["sources"],
+            sources=[],
             last_reviewed=raw["last_reviewed"],
             origin=origin,
             substances=applies.get("substances", []),
             targets=applies.get("targets", []),
             categories=applies.get("categories", []),
+            cites=raw["sources"],
         )
+
+
+def _merge_sources(pack: PatternPack, data: dict, node, path: str, seen: dict, problems: list[Problem]) -> None:
+    for raw, origin in _claimed(data, node, "sources", lambda r: ("source", r["id"]), path, seen, problems):
+        pack.registry[raw["id"]] = {k: v for k, v in raw.items() if k != "override"}
+        pack.registry_origins[raw["id"]] = origin
+
+
+def resolve_citations(pack: PatternPack) -> list[Problem]:
+    """Give each evidence entry its full source records; a citation of an unknown id is an error."""
+    problems: list[Problem] = []
+    for e in pack.evidence.values():
+        e.sources = []
+        for cite in e.cites:
+            if isinstance(cite, dict):
+                e.sources.append(cite)
+            elif cite in pack.registry:
+                e.sources.append(pack.registry[cite])
+            else:
+                problems.append(problem("HC211", e.origin.path, e.origin.line, entry=e.id, id=cite))
+    return problems
+
+
+def _work_keys(src: dict) -> list[str]:
+    """What identifies the work a source record points at: its DOI, PMID and URL."""
+    url = src["url"].strip().lower().split("://", 1)[-1].removeprefix("www.").rstrip("/")
+    keys = ["url:" + url]
+    if url.startswith(("doi.org/", "dx.doi.org/")):
+        keys.append("doi:" + url.split("/", 1)[1])
+    if src.get("doi"):
+        keys.append("doi:" + src["doi"].lower())
+    if src.get("pmid"):
+        keys.append("pmid:" + src["pmid"])
+    return keys
+
+
+def check_sources(pack: PatternPack) -> list[Problem]:
+    """The registry holds each work once, and every source in it is cited by some entry."""
+    problems: list[Problem] = []
+    owner: dict[str, str] = {}
+    for sid in sorted(pack.registry):
+        where = pack.registry_origins[sid]
+        for key in dict.fromkeys(_work_keys(pack.registry[sid])):
+            other = owner.setdefault(key, sid)
+            if other != sid:
+                problems.append(problem("HC212", where.path, where.line, id=sid, other=other, key=key))
+                break
+    cited = {c for e in pack.evidence.values() for c in e.cites if isinstance(c, str)}
+    for sid in sorted(set(pack.registry) - cited):
+        where = pack.registry_origins[sid]
+        problems.append(problem("HC210", where.path, where.line, id=sid))
+    return problems
 
 
 def check_references(pack: PatternPack) -> list[Problem]:
     """Cross-file checks: evidence and rules may only name ids that exist."""
-    problems: list[Problem] = []
+    problems: list[Problem] = resolve_citations(pack)
     substances = pack.ids("SUBSTANCE")
     targets = pack.ids("CONDITION") | pack.ids("EFFECT") | pack.ids("WEIGHT")
     for e in pack.evidence.values():
@@ -429,8 +498,11 @@ def check_references(pack: PatternPack) -> list[Problem]:
             if t not in targets:
                 problems.append(problem("HC204", e.origin.path, e.origin.line, kind="condition/effect", id=t))
     for entry in pack.lexicon.values():
-        if entry.parent and entry.parent not in pack.ids(entry.cls):
-            problems.append(problem("HC204", entry.origin.path, entry.origin.line, kind="parent", id=entry.parent))
+        # a condition, effect or weight id may be filed under any of the three (body_fat: obesity)
+        allowed = targets if entry.cls in TARGET_CLASSES else pack.ids(entry.cls)
+        for parent in entry.parents:
+            if parent not in allowed:
+                problems.append(problem("HC204", entry.origin.path, entry.origin.line, kind="parent", id=parent))
         if entry.refers_to and entry.refers_to not in targets:
             problems.append(
                 problem("HC204", entry.origin.path, entry.origin.line, kind="condition/effect", id=entry.refers_to)

@@ -43,8 +43,8 @@ class Example:
     suppressed: list[str] = field(default_factory=list)
 
 
-def load_labelled(path: str | Path) -> list[Example]:
-    examples = []
+def iter_records(path: str | Path, label_required: bool = True):
+    """(line number, record) for each non-blank line of a labelled JSONL file."""
     with open(path, encoding="utf-8") as handle:
         for n, raw in enumerate(handle, start=1):
             if not raw.strip():
@@ -53,10 +53,20 @@ def load_labelled(path: str | Path) -> list[Example]:
                 rec = json.loads(raw)
             except json.JSONDecodeError as exc:
                 raise HealthClaimsError(problem("HC302", str(path), n, line=n, reason=exc.msg)) from None
-            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str) or rec.get("label") not in (0, 1):
+            if (
+                not isinstance(rec, dict)
+                or not isinstance(rec.get("text"), str)
+                or (rec.get("label", None if label_required else 1) not in (0, 1))
+            ):
                 raise HealthClaimsError(problem("HC302", str(path), n, line=n, reason="missing text or label"))
-            examples.append(Example(n, rec["text"], rec["label"], TYPE_TO_CATEGORY.get(rec.get("type") or "")))
-    return examples
+            yield n, rec
+
+
+def load_labelled(path: str | Path) -> list[Example]:
+    return [
+        Example(n, rec["text"], rec["label"], TYPE_TO_CATEGORY.get(rec.get("type") or ""))
+        for n, rec in iter_records(path)
+    ]
 
 
 def _ratio(a: int, b: int) -> float | None:
