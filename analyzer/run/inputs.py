@@ -192,35 +192,22 @@ def post_record(line: str, display: str, lineno: int, id_field: str = "id", text
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        return Document(
-            fallback_id,
-            display,
-            status="error",
-            source_line=lineno,
-            problems=[problem("HC104", display, lineno, reason=exc.msg)],
-        )
+        return _error(fallback_id, display, lineno, problem("HC104", display, lineno, reason=exc.msg))
     if not isinstance(record, dict):
-        return Document(
-            fallback_id,
-            display,
-            status="error",
-            source_line=lineno,
-            problems=[problem("HC104", display, lineno, reason="not a JSON object")],
-        )
+        return _error(fallback_id, display, lineno, problem("HC104", display, lineno, reason="not a JSON object"))
     rid = record.get(id_field)
     doc_id = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else fallback_id
     return _post(doc_id, display, lineno, record.get(text_field), text_field)
 
 
+def _error(doc_id: str, display: str, lineno: int, prob) -> Document:
+    """A post that could not be read: in the report with its one coded problem."""
+    return Document(doc_id, display, status="error", source_line=lineno, problems=[prob])
+
+
 def _post(doc_id: str, display: str, lineno: int, body: object, text_field: str) -> Document:
     if not isinstance(body, str):
-        return Document(
-            doc_id,
-            display,
-            status="error",
-            source_line=lineno,
-            problems=[problem("HC105", display, lineno, field=text_field)],
-        )
+        return _error(doc_id, display, lineno, problem("HC105", display, lineno, field=text_field))
     bad = surrogate_problem(body, display, lineno)
     if bad is not None:
         return Document(doc_id, display, status="error", source_line=lineno, problems=[bad])
