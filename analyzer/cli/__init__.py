@@ -153,6 +153,9 @@ SCAN_OPTIONS = {
     ),
     "id_field": _option("id", "--id-field", help="JSONL field holding the post id."),
     "text_field": _option("text", "--text-field", help="JSONL field holding the post text."),
+    "url_field": _option(
+        None, "--url-field", help="JSONL/CSV field holding the post's source URL (linked in the HTML report)."
+    ),
     "color": _option(
         None, "--color/--no-color", help="Force colour on or off (default: on for a terminal, off with NO_COLOR)."
     ),
@@ -182,6 +185,7 @@ def scan(
     min_confidence: Optional[float] = MinConfidenceOption,
     id_field: str = SCAN_OPTIONS["id_field"],
     text_field: str = SCAN_OPTIONS["text_field"],
+    url_field: Optional[str] = SCAN_OPTIONS["url_field"],
     color: Optional[bool] = SCAN_OPTIONS["color"],
     quiet: bool = SCAN_OPTIONS["quiet"],
 ) -> None:

@@ -49,6 +49,7 @@ class ScanOptions:
     min_confidence: float | None = None
     id_field: str = "id"
     text_field: str = "text"
+    url_field: str | None = None
     color: bool | None = None
     quiet: bool = False
 
@@ -177,6 +178,7 @@ def read_inputs(options: ScanOptions, settings: ScanSettings):
         options.id_field,
         options.text_field,
         accept=config.wants if (config.include or config.exclude) else None,
+        url_field=options.url_field,
     )
     done = resume_point(options.output) if options.resume else 0
     return (doc for k, doc in enumerate(docs) if k >= done)

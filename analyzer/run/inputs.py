@@ -37,6 +37,7 @@ class Document:
     source_line: int | None = None  # the line of a JSONL record
     size: int = 0  # bytes read for this document (progress reporting)
     kind: str = "text"
+    url: str | None = None  # a post's source URL (--url-field)
 
 
 def discover(paths: Iterable[str], accept: Callable[[Path], bool] | None = None) -> Iterator[tuple[str, Path | None]]:
@@ -89,6 +90,7 @@ def read_documents(
     text_field: str = "text",
     stdin: BinaryIO | None = None,
     accept: Callable[[Path], bool] | None = None,
+    url_field: str | None = None,
 ) -> Iterator[Document]:
     for display, path in discover(paths, accept):
         if path is None:
@@ -100,10 +102,10 @@ def read_documents(
             continue
         kind = export_kind(path)
         if kind == "jsonl":
-            yield from _read_jsonl(display, path, id_field, text_field)
+            yield from _read_jsonl(display, path, id_field, text_field, url_field)
             continue
         if kind == "csv":
-            yield from _read_csv(display, path, id_field, text_field)
+            yield from _read_csv(display, path, id_field, text_field, url_field)
             continue
         try:
             data = path.read_bytes()
@@ -185,9 +187,11 @@ def post_id(display: str, lineno: int) -> str:
     return f"{display}:{lineno}"
 
 
-def post_record(line: str, display: str, lineno: int, id_field: str = "id", text_field: str = "text") -> Document:
-    """One JSONL post record (a line of text) as a document: its id (or :func:`post_id`) and text,
-    or an error document saying what is wrong with it."""
+def post_record(
+    line: str, display: str, lineno: int, id_field: str = "id", text_field: str = "text", url_field: str | None = None
+) -> Document:
+    """One JSONL post record (a line of text) as a document: its id (or :func:`post_id`), text and
+    source URL (a string in ``url_field``), or an error document saying what is wrong with it."""
     fallback_id = post_id(display, lineno)
     try:
         record = json.loads(line)
@@ -197,7 +201,10 @@ def post_record(line: str, display: str, lineno: int, id_field: str = "id", text
         return _error(fallback_id, display, lineno, problem("HC104", display, lineno, reason="not a JSON object"))
     rid = record.get(id_field)
     doc_id = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else fallback_id
-    return _post(doc_id, display, lineno, record.get(text_field), text_field)
+    doc = _post(doc_id, display, lineno, record.get(text_field), text_field)
+    url = record.get(url_field) if url_field else None
+    doc.url = url if isinstance(url, str) and url else None
+    return doc
 
 
 def _error(doc_id: str, display: str, lineno: int, prob) -> Document:
@@ -214,7 +221,7 @@ def _post(doc_id: str, display: str, lineno: int, body: object, text_field: str)
     return _finish(Document(doc_id, display, text=body, source_line=lineno, kind="post"))
 
 
-def _read_csv(display: str, path: Path, id_field: str, text_field: str) -> Iterator[Document]:
+def _read_csv(display: str, path: Path, id_field: str, text_field: str, url_field=None) -> Iterator[Document]:
     """A CSV export with a header row, read as a stream; one document per record."""
     try:
         handle = _open_binary(path)
@@ -239,6 +246,7 @@ def _read_csv(display: str, path: Path, id_field: str, text_field: str) -> Itera
                 return
             text_at = header.index(text_field)
             id_at = header.index(id_field) if id_field in header else None
+            url_at = header.index(url_field) if url_field in header else None
             start = reader.line_num + 1
             for row in reader:
                 lineno, start = start, reader.line_num + 1
@@ -267,6 +275,7 @@ def _read_csv(display: str, path: Path, id_field: str, text_field: str) -> Itera
                 body = row[text_at] if text_at < len(row) else None
                 doc = _post(doc_id, display, lineno, body, text_field)
                 doc.size = sum(len(cell) for cell in row) + len(row)
+                doc.url = row[url_at] or None if url_at is not None and url_at < len(row) else None
                 yield doc
         except (OSError, EOFError, csv.Error) as exc:
             yield Document(
@@ -282,7 +291,7 @@ def _surrogate_at(text: str) -> int:
     return next(i for i, ch in enumerate(text) if "\udc80" <= ch <= "\udcff")
 
 
-def _read_jsonl(display: str, path: Path, id_field: str, text_field: str) -> Iterator[Document]:
+def _read_jsonl(display: str, path: Path, id_field: str, text_field: str, url_field=None) -> Iterator[Document]:
     try:
         handle = _open_binary(path)
     except OSError as exc:
@@ -305,7 +314,7 @@ def _read_jsonl(display: str, path: Path, id_field: str, text_field: str) -> Ite
                         post_id(display, lineno), display, status="error", problems=[prob], source_line=lineno
                     )
                     continue
-                doc = post_record(text, display, lineno, id_field, text_field)
+                doc = post_record(text, display, lineno, id_field, text_field, url_field)
                 doc.size = size
                 yield doc
         except (OSError, EOFError) as exc:  # a corrupt or truncated .gz
