@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import base64
 import bisect
+import functools
 import hashlib
 import json
 import re
-from collections import Counter
 from html import escape, unescape
 from typing import TextIO
 
@@ -57,7 +57,9 @@ SCRIPT = r"""
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
-  var cards = data.cards, docs = data.docs, rules = data.rules, evidence = data.evidence;
+  var cards = data.cards, docs = data.docs, rules = data.rules, evidence = data.evidence, names = data.names;
+  var index = {};
+  names.forEach(function (n, i) { index[n] = i; });
   var SEV = ['', 'low', 'medium', 'high'], PAGE = 100, FIELD = {category: 1, severity: 2, substance: 4};
   var selects = Array.prototype.slice.call(document.querySelectorAll('select[data-filter]'));
   var list = document.getElementById('cards'), more = document.getElementById('more');
@@ -76,12 +78,14 @@ SCRIPT = r"""
     return a;
   }
   function fits(f) {
-    for (var k in want) { if ((f[FIELD[k]] || '') !== want[k]) { return false; } }
+    for (var k in want) { if (f[FIELD[k]] !== want[k]) { return false; } }
     return true;
   }
   function apply() {
     want = {};
-    selects.forEach(function (s) { if (s.value) { want[s.getAttribute('data-filter')] = s.value; } });
+    selects.forEach(function (s) {
+      if (s.value) { want[s.getAttribute('data-filter')] = s.value in index ? index[s.value] : -1; }
+    });
     var counts = {}, claims = 0;
     matching = [];
     for (var i = 0; i < cards.length; i++) {
@@ -105,7 +109,7 @@ SCRIPT = r"""
     document.querySelectorAll('#summary tbody tr').forEach(function (row) {
       var total = 0, c = row.getAttribute('data-category');
       row.querySelectorAll('td[data-severity]').forEach(function (td) {
-        var n = counts[c + ' ' + td.getAttribute('data-severity')] || 0;
+        var n = counts[index[c] + ' ' + index[td.getAttribute('data-severity')]] || 0;
         td.textContent = String(n); total += n;
       });
       row.querySelector('td.total').textContent = String(total);
@@ -126,7 +130,7 @@ SCRIPT = r"""
     if (d[2]) { meta.appendChild(document.createTextNode(' · ')); meta.appendChild(link(d[2], 'source')); }
     meta.appendChild(document.createTextNode(' · line ' + c.l[0] + ', column ' + c.l[1] + ' · '));
     meta.appendChild(el('strong', null, c.v));
-    if (c.c !== null) { meta.appendChild(document.createTextNode(' · confidence ' + c.c.toFixed(2))); }
+    if (typeof c.c === 'number') { meta.appendChild(document.createTextNode(' · confidence ' + c.c.toFixed(2))); }
     return meta;
   }
   function quote(c) {
@@ -145,8 +149,9 @@ SCRIPT = r"""
       if (!li) {
         var r = rules[f[0]];
         li = byRule[key] = el('li', 'finding');
-        li.setAttribute('data-category', f[1]); li.setAttribute('data-severity', f[2]);
-        li.appendChild(el('strong', null, f[1])); li.appendChild(document.createTextNode(' (' + r[0] + ') · ' + f[2]));
+        li.setAttribute('data-category', names[f[1]]); li.setAttribute('data-severity', names[f[2]]);
+        li.appendChild(el('strong', null, names[f[1]]));
+        li.appendChild(document.createTextNode(' (' + r[0] + ') · ' + names[f[2]]));
         li.appendChild(el('span', 'subjects'));
         li.appendChild(el('p', null, r[1]));
         var fix = el('p'); fix.appendChild(el('em', null, 'How to fix: ')); fix.appendChild(document.createTextNode(r[2])); li.appendChild(fix);
@@ -156,9 +161,9 @@ SCRIPT = r"""
         }
         ul.appendChild(li);
       }
-      var sub = [f[4], f[5]].filter(Boolean).join(' → ') + (f[3] ? ' (hedged: still a claim)' : '');
+      var sub = [names[f[4]], names[f[5]]].filter(Boolean).join(' → ') + (f[3] ? ' (hedged: still a claim)' : '');
       if (sub && li.querySelector('.subjects').textContent.indexOf(sub) < 0) { li.querySelector('.subjects').textContent += ' · ' + sub; }
-      if (fits(f)) { li.setAttribute('data-substance', f[4] || ''); li.classList.remove('other'); }
+      if (fits(f)) { li.setAttribute('data-substance', names[f[4]]); li.classList.remove('other'); }
       else if (!li.hasAttribute('data-substance')) { li.classList.add('other'); }
     });
     return ul;
@@ -234,6 +239,8 @@ def _shown(match: re.Match) -> str:
 
 def visible(text: str) -> str:
     """Scanned text as it may be shown: whitespace runs as one space, control characters as symbols."""
+    if text.isprintable() and "  " not in text:  # the common case, without a regex
+        return text
     return _CONTROL.sub(_shown, _SPACE.sub(" ", text))
 
 
@@ -320,6 +327,7 @@ class ReportData:
         self.rules: dict[tuple, int] = {}
         self.evidence: dict[str, int] = {}
         self.entries: list[dict] = []
+        self.names: dict[str, int] = {"": 0}  # categories, severities, substances and targets
         self._substances: set[str] = set()
         for index, result in enumerate(report.results):
             cards = DocumentText(result).cards() if result.findings else []
@@ -347,15 +355,10 @@ class ReportData:
             refs.append([at, ev.get("fit", "")])
         if f.substance:
             self._substances.add(f.substance)
-        return [
-            self.rules.setdefault(rule, len(self.rules)),
-            f.category,
-            f.severity,
-            int(f.hedged),
-            f.substance or "",
-            f.target or "",
-            refs,
+        names = [
+            self.names.setdefault(n or "", len(self.names)) for n in (f.category, f.severity, f.substance, f.target)
         ]
+        return [self.rules.setdefault(rule, len(self.rules)), names[0], names[1], int(f.hedged), *names[2:], refs]
 
     def substances(self) -> list[str]:
         return sorted(self._substances)
@@ -363,7 +366,7 @@ class ReportData:
     def as_json(self) -> dict:
         rules = [[r[0], r[1], r[2], r[3], _safe_url(r[4]) or "", r[5]] for r in self.rules]
         evidence = [[e.get("id", ""), e.get("verdict", "").replace("_", " ")] for e in self.entries]
-        return {"docs": self.docs, "cards": self.cards, "rules": rules, "evidence": evidence}
+        return {"docs": self.docs, "cards": self.cards, "rules": rules, "evidence": evidence, "names": list(self.names)}
 
     def evidence_section(self) -> list[str]:
         """Each evidence entry once, collapsed, sorted by id; cards link to ``#ev-N``."""
@@ -405,7 +408,9 @@ def _verdict(result: ScanResult, sentences: int) -> str:
         return visible("not scanned: " + "; ".join(f"{p.code} {p.message}" for p in doc.problems))
     parts = []
     if result.findings:
-        severities = Counter(f.severity for f in result.findings)
+        severities = dict.fromkeys(SEVERITIES, 0)
+        for f in result.findings:
+            severities[f.severity] += 1
         worst = next(s for s in SEVERITIES if severities[s])
         n = len(result.findings)
         counts = ", ".join(f"{severities[s]} {s}" for s in SEVERITIES if severities[s])
@@ -455,7 +460,7 @@ class DocumentText:
         rank = max(SEVERITY_RANK[f.severity] for f in found)
         scores = [f.confidence for f in found if f.confidence is not None]
         confidence = round(max(scores), 3) if scores else None
-        return {
+        card = {
             "key": (-rank, -(confidence if confidence is not None else -1.0), start),
             "v": next(s for s in SEVERITIES if SEVERITY_RANK[s] == rank),
             "c": confidence,
@@ -466,6 +471,7 @@ class DocumentText:
             "a": self.after(end),
             "findings": found,
         }
+        return {k: v for k, v in card.items() if v not in (None, "")}  # the page reads a missing key as none
 
     def sentence_span(self, f: Finding) -> tuple[int, int]:
         """Where the finding's sentence is in the text (its ``sentence`` has its spaces squeezed)."""
@@ -540,19 +546,24 @@ def _non_space(text: str) -> int:
     return sum(len(word) for word in text.split())
 
 
+@functools.lru_cache(maxsize=1024)
+def _characters(count: int) -> re.Pattern:
+    """``count`` non-space characters, and the spaces before each."""
+    return re.compile(r"(?:\s*\S){" + str(count) + "}")
+
+
 def _walk_back(text: str, at: int, count: int) -> int:
-    """The position ``count`` non-space characters before ``at``."""
-    while count > 0 and at > 0:
-        at -= 1
-        if not text[at].isspace():
-            count -= 1
-    return at
+    """The position ``count`` non-space characters before ``at`` (0 when there are fewer)."""
+    if count == 0:
+        return at
+    lo = max(0, at - 4 * count - 200)
+    found = _characters(count).match(text[lo:at][::-1])
+    if found is None and lo > 0:  # long runs of space, as from HTML tags
+        lo, found = 0, _characters(count).match(text[:at][::-1])
+    return at - found.end() if found else 0
 
 
 def _walk_on(text: str, at: int, count: int) -> int:
-    """The position just past ``count`` non-space characters from ``at``."""
-    while count > 0 and at < len(text):
-        if not text[at].isspace():
-            count -= 1
-        at += 1
-    return at
+    """The position just past ``count`` non-space characters from ``at`` (the end when there are fewer)."""
+    found = _characters(count).match(text, at) if count else None
+    return found.end() if found else (at if count == 0 else len(text))
