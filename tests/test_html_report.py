@@ -300,3 +300,26 @@ def test_url_field_of_csv_and_jsonl_posts(tmp_path, run_cli):
     assert code == 1
     blob = report.read_text(encoding="utf-8").split('id="report-data">')[1].split("</script>")[0]
     assert [d[2] for d in json.loads(blob)["docs"]] == ["https://shop.example/a", None]
+
+
+def test_cards_name_the_nearest_heading_of_html_and_markdown(tmp_path):
+    from analyzer.report.formats.html import ReportData
+
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>Tea &amp; you</title></head><body><p>Our tea cures migraines.</p>"
+        "<h2>More <b>teas</b></h2><p>Hello. Our kava drops relieve anxiety.</p></body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "notes.md").write_text(
+        "Our tea cures migraines.\n\n```\n# not a heading\n```\n\n## Kava\n\nOur kava drops relieve anxiety.\n",
+        encoding="utf-8",
+    )
+    docs = read_documents([str(tmp_path / "page.html"), str(tmp_path / "notes.md")])
+    data = ReportData(Report(list(scan_documents(docs))))
+    found = sorted((data.docs[c["d"]][0].rsplit("/", 1)[1], c.get("h", ""), c.get("b", "")) for c in data.cards)
+    assert found == [
+        ("notes.md", "", ""),
+        ("notes.md", "Kava", ""),
+        ("page.html", "More teas", "Hello."),
+        ("page.html", "Tea & you", ""),
+    ]

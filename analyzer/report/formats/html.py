@@ -43,6 +43,7 @@ table { border-collapse: collapse; margin: .5rem 0 1rem; } th, td { border: 1px 
 th:first-child, td:first-child { text-align: left; }
 .filters { display: flex; gap: 1rem; flex-wrap: wrap; align-items: center; padding: .5rem 0; position: sticky; top: 0; background: #fff; z-index: 1; }
 .card { border: 1px solid #ddd; border-left: 6px solid #999; border-radius: 4px; padding: .5rem .8rem; margin: .6rem 0; min-width: 0; }
+.card, #evidence, #documents { content-visibility: auto; contain-intrinsic-size: auto 14rem; }
 .card.high { border-left-color: #c62828; } .card.medium { border-left-color: #ef6c00; } .card.low { border-left-color: #0277bd; }
 .meta { font-size: .85rem; color: #555; } .heading { font-weight: 600; } .verdict-line { font-size: .85rem; color: #333; }
 blockquote { margin: .4rem 0; padding-left: .6rem; border-left: 3px solid #eee; } .around { color: #666; }
@@ -126,7 +127,11 @@ SCRIPT = r"""
   function header(c, d) {
     var meta = el('div', 'meta');
     meta.appendChild(bdi(d[0]));
-    if (d[1]) { meta.appendChild(document.createTextNode(' (')); meta.appendChild(bdi(d[1])); meta.appendChild(document.createTextNode(')')); }
+    if (d[1]) {
+      meta.appendChild(document.createTextNode(' ('));
+      meta.appendChild(bdi(names[d[1]]));
+      meta.appendChild(document.createTextNode(')'));
+    }
     if (d[2]) { meta.appendChild(document.createTextNode(' · ')); meta.appendChild(link(d[2], 'source')); }
     meta.appendChild(document.createTextNode(' · line ' + c.l[0] + ', column ' + c.l[1] + ' · '));
     meta.appendChild(el('strong', null, c.v));
@@ -327,7 +332,7 @@ class ReportData:
         self.rules: dict[tuple, int] = {}
         self.evidence: dict[str, int] = {}
         self.entries: list[dict] = []
-        self.names: dict[str, int] = {"": 0}  # categories, severities, substances and targets
+        self.names: dict[str, int] = {"": 0}  # categories, severities, substances, targets, paths
         self._substances: set[str] = set()
         for index, result in enumerate(report.results):
             cards = DocumentText(result).cards() if result.findings else []
@@ -337,7 +342,7 @@ class ReportData:
                 card["f"] = [self._finding(f) for f in card.pop("findings")]
             self.cards.extend(cards)
             doc = result.document
-            path = visible(doc.path) if doc.path != doc.id else None
+            path = self.names.setdefault(visible(doc.path), len(self.names)) if doc.path != doc.id else 0
             self.docs.append(
                 [visible(doc.id), path, _safe_url(getattr(doc, "url", None)), _verdict(result, len(cards))]
             )
@@ -500,13 +505,15 @@ class DocumentText:
         return parts
 
     def before(self, start: int) -> str:
-        lo = max(0, start - 2 * CONTEXT_CHARS)
+        """The sentence before ``start``, back to the heading over it at most (shown on its own)."""
+        at = self._heading_at(start)
+        lo = max(0, start - 2 * CONTEXT_CHARS, self._heading_ends[at - 1] if at else 0)
         window = self.prose[lo:start].rstrip()
         cut = 0
         for m in _BOUNDARY.finditer(window):
             cut = m.end()
         piece = window[cut:]
-        if len(piece) > CONTEXT_CHARS or (cut == 0 and lo > 0):
+        if len(piece) > CONTEXT_CHARS or (cut == 0 and lo == start - 2 * CONTEXT_CHARS > 0):
             piece = "…" + piece[-CONTEXT_CHARS:].lstrip()
         return visible(piece).strip()
 
@@ -521,10 +528,14 @@ class DocumentText:
 
     def heading(self, start: int) -> str | None:
         """The nearest heading ending before ``start``: Markdown ``#`` lines, or HTML h1-h6 and title."""
+        at = self._heading_at(start)
+        return self._headings[at - 1] if at else None
+
+    def _heading_at(self, start: int) -> int:
+        """How many headings end before ``start``."""
         if self._heading_ends is None:
             self._find_headings()
-        at = bisect.bisect_right(self._heading_ends, start)
-        return self._headings[at - 1] if at else None
+        return bisect.bisect_right(self._heading_ends, start)
 
     def _find_headings(self) -> None:
         doc = self.result.document
