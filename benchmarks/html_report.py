@@ -97,8 +97,9 @@ def browser(profile: str):
     for flag in (*FLAGS, f"--user-data-dir={profile}"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
-    driver.set_script_timeout(600)
-    driver.set_page_load_timeout(600)
+    driver.command_executor.client_config.timeout = 1800  # a big page can take minutes (the default: 120 s)
+    driver.set_script_timeout(1800)
+    driver.set_page_load_timeout(1800)
     return driver
 
 
@@ -112,7 +113,7 @@ def measure(page: Path, filters: list[tuple[str, str]]) -> dict[str, float]:
             driver.execute_async_script("var done = arguments[0]; " + NEXT_FRAME)
             times = {"open": time.perf_counter() - start}
             for name, value in filters:
-                times[f"{name}={value or 'all'}"] = driver.execute_async_script(FILTER, name, value) / 1000
+                times[f"{name}={value[:12] or 'all'}"] = driver.execute_async_script(FILTER, name, value) / 1000
         finally:
             driver.quit()
     return times

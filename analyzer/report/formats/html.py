@@ -148,13 +148,14 @@ SCRIPT = r"""
     return q;
   }
   function findings(c) {
-    var ul = el('ul', 'findings'), byRule = {};
+    var ul = el('ul', 'findings'), byRule = {}, wanted = {};
     c.f.forEach(function (f) {
       var key = f[0] + ' ' + f[1] + ' ' + f[2], li = byRule[key];
       if (!li) {
         var r = rules[f[0]];
         li = byRule[key] = el('li', 'finding');
         li.setAttribute('data-category', names[f[1]]); li.setAttribute('data-severity', names[f[2]]);
+        li.setAttribute('data-substance', names[f[4]]);
         li.appendChild(el('strong', null, names[f[1]]));
         li.appendChild(document.createTextNode(' (' + r[0] + ') · ' + names[f[2]]));
         li.appendChild(el('span', 'subjects'));
@@ -168,9 +169,9 @@ SCRIPT = r"""
       }
       var sub = [names[f[4]], names[f[5]]].filter(Boolean).join(' → ') + (f[3] ? ' (hedged: still a claim)' : '');
       if (sub && li.querySelector('.subjects').textContent.indexOf(sub) < 0) { li.querySelector('.subjects').textContent += ' · ' + sub; }
-      if (fits(f)) { li.setAttribute('data-substance', names[f[4]]); li.classList.remove('other'); }
-      else if (!li.hasAttribute('data-substance')) { li.classList.add('other'); }
+      if (fits(f)) { wanted[key] = true; }
     });
+    for (var key in byRule) { byRule[key].classList.toggle('other', !wanted[key]); }  // greyed: not what the filters ask
     return ul;
   }
   function refs(c) {
@@ -206,7 +207,9 @@ SCRIPT = r"""
       var frag = document.createDocumentFragment(), stop = Math.min(docs.length, shown + 500);
       for (; shown < stop; shown++) {
         var li = el('li'), d = docs[shown];
-        li.appendChild(bdi(d[0])); li.appendChild(document.createTextNode(': ')); li.appendChild(bdi(d[3]));
+        li.appendChild(bdi(d[0]));
+        if (d[2]) { li.appendChild(document.createTextNode(' · ')); li.appendChild(link(d[2], 'source')); }
+        li.appendChild(document.createTextNode(': ')); li.appendChild(bdi(d[3]));
         frag.appendChild(li);
       }
       ul.appendChild(frag);
