@@ -44,6 +44,7 @@ POSTS = [
     {"id": f"nul{NUL}id", "text": f"Stuff{NUL}here. These gummies melt belly fat while you sleep."},
     {"id": "long", "text": f"Our tea cures migraines {LONG_WORD} fast."},
     {"id": "quiet", "text": "Nice weather for a walk today."},
+    {"id": "blank", "text": "   "},
 ]
 
 
@@ -122,6 +123,17 @@ def test_evidence_is_written_once_and_collapsed(page):
     link.click()
     target = page.find_element("id", link.get_attribute("href").split("#")[1])
     assert target.get_attribute("open") is not None and link.text in target.text
+
+
+def test_every_document_has_a_verdict_and_problems_come_first(page):
+    troubled = page.find_element("id", "troubled")
+    troubled.find_element("tag name", "summary").click()
+    assert [li.text for li in troubled.find_elements("tag name", "li")] == ["blank: empty; warnings: HC106"]
+    documents = page.find_element("id", "documents")
+    documents.find_element("tag name", "summary").click()
+    verdicts = [li.text for li in documents.find_elements("tag name", "li")]
+    assert len(verdicts) == len(POSTS) and "quiet: no claims found" in verdicts
+    assert "burn: high: 2 claims in 1 sentence (1 high, 1 low): mechanism_claim, weight_loss" in verdicts
 
 
 def test_filters(page):

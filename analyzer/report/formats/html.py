@@ -43,7 +43,7 @@ table { border-collapse: collapse; margin: .5rem 0 1rem; } th, td { border: 1px 
 th:first-child, td:first-child { text-align: left; }
 .filters { display: flex; gap: 1rem; flex-wrap: wrap; align-items: center; padding: .5rem 0; position: sticky; top: 0; background: #fff; z-index: 1; }
 .card { border: 1px solid #ddd; border-left: 6px solid #999; border-radius: 4px; padding: .5rem .8rem; margin: .6rem 0; min-width: 0; }
-.card, #evidence, #documents { content-visibility: auto; contain-intrinsic-size: auto 14rem; }
+.card, #evidence, #documents, #troubled { content-visibility: auto; contain-intrinsic-size: auto 14rem; }
 .card.high { border-left-color: #c62828; } .card.medium { border-left-color: #ef6c00; } .card.low { border-left-color: #0277bd; }
 .meta { font-size: .85rem; color: #555; } .heading { font-weight: 600; } .verdict-line { font-size: .85rem; color: #333; }
 blockquote { margin: .4rem 0; padding-left: .6rem; border-left: 3px solid #eee; } .around { color: #666; }
@@ -200,20 +200,21 @@ SCRIPT = r"""
     art.appendChild(quote(c)); art.appendChild(findings(c)); art.appendChild(refs(c));
     return art;
   }
-  function documentsList() {
-    var box = document.getElementById('documents'), ul = box.querySelector('ul'), button = box.querySelector('button');
-    var shown = 0;
+  function documentsList(id, which) {
+    var box = document.getElementById(id);
+    if (!box) { return; }
+    var ul = box.querySelector('ul'), button = box.querySelector('button'), shown = 0;
     function next() {
-      var frag = document.createDocumentFragment(), stop = Math.min(docs.length, shown + 500);
+      var frag = document.createDocumentFragment(), stop = Math.min(which.length, shown + 500);
       for (; shown < stop; shown++) {
-        var li = el('li'), d = docs[shown];
+        var li = el('li'), d = docs[which[shown]];
         li.appendChild(bdi(d[0]));
         if (d[2]) { li.appendChild(document.createTextNode(' · ')); li.appendChild(link(d[2], 'source')); }
         li.appendChild(document.createTextNode(': ')); li.appendChild(bdi(d[3]));
         frag.appendChild(li);
       }
       ul.appendChild(frag);
-      button.classList.toggle('hidden', shown >= docs.length);
+      button.classList.toggle('hidden', shown >= which.length);
     }
     box.addEventListener('toggle', function () { if (box.open && shown === 0) { next(); } });
     button.addEventListener('click', next);
@@ -229,7 +230,10 @@ SCRIPT = r"""
   window.addEventListener('hashchange', function () { openEvidence(location.hash); });
   selects.forEach(function (s) { s.addEventListener('change', apply); });
   more.addEventListener('click', page);
-  documentsList();
+  var all = [], troubled = [];
+  docs.forEach(function (d, i) { all.push(i); if (d[4]) { troubled.push(i); } });
+  documentsList('documents', all);
+  documentsList('troubled', troubled);
   apply();
   openEvidence(location.hash);
 })();
@@ -282,6 +286,11 @@ def render(report: Report, stream: TextIO, context: RenderContext) -> None:
         + ".</p>",
         "<noscript><p>The cards are drawn by this page's own script: allow it to see them.</p></noscript>",
     ]
+    if data.troubled:
+        out.append(
+            f'<details id="troubled" class="problems"><summary>{data.troubled} documents with errors or warnings'
+            '</summary><ul></ul><button type="button" class="hidden">Show 500 more</button></details>'
+        )
     if summary.findings:
         out.extend(_summary_table(summary))
     out.append(
@@ -296,6 +305,7 @@ def render(report: Report, stream: TextIO, context: RenderContext) -> None:
         f'<details id="documents"><summary>All {summary.documents} documents, with their verdicts</summary>'
         '<ul></ul><button type="button" class="hidden">Show 500 more</button></details>'
     )
+
     out.extend(data.evidence_section())
     out.append(f'<script type="application/json" id="report-data">{blob}</script>')
     out.append(f"<script>{SCRIPT}</script></body></html>")
@@ -337,6 +347,7 @@ class ReportData:
         self.entries: list[dict] = []
         self.names: dict[str, int] = {"": 0}  # categories, severities, substances, targets, paths
         self._substances: set[str] = set()
+        self.troubled = 0  # documents with errors or warnings
         for index, result in enumerate(report.results):
             cards = DocumentText(result).cards() if result.findings else []
             for card in cards:
@@ -346,8 +357,10 @@ class ReportData:
             self.cards.extend(cards)
             doc = result.document
             path = self.names.setdefault(visible(doc.path), len(self.names)) if doc.path != doc.id else 0
+            troubled = int(bool(doc.problems or result.notes))
+            self.troubled += troubled
             self.docs.append(
-                [visible(doc.id), path, _safe_url(getattr(doc, "url", None)), _verdict(result, len(cards))]
+                [visible(doc.id), path, _safe_url(getattr(doc, "url", None)), _verdict(result, len(cards)), troubled]
             )
         self.cards.sort(key=lambda c: c.pop("key"))
 
