@@ -45,7 +45,7 @@ table { border-collapse: collapse; margin: .5rem 0 1rem; } th, td { border: 1px 
 th:first-child, td:first-child { text-align: left; }
 .filters { display: flex; gap: 1rem; flex-wrap: wrap; align-items: center; padding: .5rem 0; position: sticky; top: 0; background: #fff; z-index: 1; }
 .card { border: 1px solid #ddd; border-left: 6px solid #999; border-radius: 4px; padding: .5rem .8rem; margin: .6rem 0; min-width: 0; }
-.card, #evidence, #documents, #troubled { content-visibility: auto; contain-intrinsic-size: auto 14rem; }
+.card, #evidence { content-visibility: auto; contain-intrinsic-size: auto 14rem; }
 .card.high { border-left-color: #c62828; } .card.medium { border-left-color: #ef6c00; } .card.low { border-left-color: #0277bd; }
 .meta { font-size: .85rem; color: #555; } .heading { font-weight: 600; } .verdict-line { font-size: .85rem; color: #333; }
 blockquote { margin: .4rem 0; padding-left: .6rem; border-left: 3px solid #eee; } .around { color: #666; }
