@@ -346,3 +346,15 @@ def test_cards_name_the_nearest_heading_of_html_and_markdown(tmp_path):
         ("page.html", "More teas", "Hello."),
         ("page.html", "Tea & you", ""),
     ]
+
+
+def test_the_sentences_around_a_card_are_cut_to_a_few_hundred_characters(tmp_path):
+    from analyzer.report.formats.html import CONTEXT_CHARS, ReportData
+
+    ramble = " ".join(["the shop"] * 200)
+    posts = jsonl(tmp_path / "posts.jsonl", [{"id": "p", "text": f"{ramble}. Our tea cures migraines. The {ramble}."}])
+    data = ReportData(Report(list(scan_documents(read_documents([str(posts)])))))
+    (card,) = data.cards
+    assert "".join(part for part, _ in card["s"]) == "Our tea cures migraines."
+    assert card["b"].startswith("…") and card["b"].endswith("the shop.") and len(card["b"]) <= CONTEXT_CHARS + 1
+    assert card["a"].startswith("The the shop ") and card["a"].endswith("…") and len(card["a"]) <= CONTEXT_CHARS + 1
