@@ -71,7 +71,9 @@ NoScorerOption = typer.Option(False, "--no-scorer", help="Rules alone: no traine
 
 
 def _err(message: str) -> None:
-    typer.echo(message, err=True)
+    from ..report.formats.github import stderr_text  # no forged workflow commands in GitHub Actions
+
+    typer.echo(stderr_text(message), err=True)
 
 
 def reports_errors(func):

@@ -294,4 +294,6 @@ def _total_bytes(paths: list[str]) -> int | None:
 
 
 def _err(message: str) -> None:
-    typer.echo(message, err=True)
+    from ..report.formats.github import stderr_text  # no forged workflow commands in GitHub Actions
+
+    typer.echo(stderr_text(message), err=True)

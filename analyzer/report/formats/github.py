@@ -1,4 +1,10 @@
-"""GitHub Actions workflow commands: one annotation per finding, shown inline on pull requests."""
+"""GitHub Actions workflow commands: one annotation per finding, shown inline on pull requests.
+
+The runner reads a workflow command from any line of a step's stdout or stderr that starts with
+``::`` (``::error file=...::message``) and from any line holding ``##[`` (the old syntax), and it splits
+lines at CR and LF. Scanned text and file names are escaped as the runner's own escaping rules
+(actions/runner ``ActionCommand``) expect: ``%``, CR and LF in the message, and also ``:`` and ``,`` in
+properties, are percent-encoded, so a file named ``x\n::error ...`` cannot start a command of its own."""
 
 from __future__ import annotations
 
@@ -17,6 +23,17 @@ def _escape_data(text: str) -> str:
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def inert(message: str) -> str:
+    """``message`` as one plain log line the runner does not read as a workflow command."""
+    return _escape_data(message).replace("::", "%3A%3A").replace("##[", "##%5B")
+
+
+def stderr_text(message: str) -> str:
+    """What to print on stderr for ``message``: inside GitHub Actions (``GITHUB_ACTIONS=true``), where
+    the runner parses stderr for workflow commands whatever ``--format`` is, an :func:`inert` line."""
+    return inert(message) if os.environ.get("GITHUB_ACTIONS") == "true" else message
 
 
 def render(report: Report, stream: TextIO, context: RenderContext) -> None:
