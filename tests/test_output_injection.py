@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import re
 from xml.etree import ElementTree as ET
 
@@ -11,7 +12,8 @@ import pytest
 from helpers import jsonl, write
 
 from analyzer.report.formats.csv import FORMULA_START
-from analyzer.report.formats.github import inert
+from analyzer.report.formats.github import escape_data, escape_property, inert
+from analyzer.report.formats.junit import xml_text
 
 CLAIM = "Our calm drops relieve anxiety in minutes."
 
@@ -109,3 +111,52 @@ def test_stderr_is_plain_outside_github_actions(tmp_path, run_cli, monkeypatch):
 def test_inert_lines(message):
     line = inert(message)
     assert runner_commands(line) == [] and "\n" not in line and "\r" not in line
+
+
+# Seeded random texts made mostly of the characters that matter here (controls, line breaks, the
+# runner's separators, formula starts, surrogates), so each run checks the same few thousand cases.
+TRICKY = "\x00\x01\x07\x0b\x0c\x1b\x1f\x7f\x85\t\r\n:,%#=+-@[]\"'<>&;\u2028\ud800\udcff\ufffe\uffff é"
+
+
+def fuzz_texts(count: int = 3000) -> list[str]:
+    rng = random.Random(17)
+    return ["".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 12))) for _ in range(count)]
+
+
+def test_fuzz_junit_text_is_always_well_formed_xml():
+    for text in fuzz_texts():
+        element = ET.Element("failure", message=xml_text(text))
+        element.text = xml_text(text)
+        parsed = ET.fromstring(ET.tostring(element, encoding="unicode").encode("utf-8"))
+        assert parsed.get("message") == xml_text(text)
+        assert (parsed.text or "") == xml_text(text).replace("\r\n", "\n").replace("\r", "\n")  # XML's line ends
+
+
+def runner_parse(line: str) -> tuple[str, dict[str, str], str]:
+    """actions/runner ``ActionCommand.TryParseV2`` on one line: (command, properties, data), unescaped."""
+    line = line.lstrip()
+    end = line.index("::", 2)
+    name, _, props = line[2:end].partition(" ")
+    properties = {}
+    for pair in props.strip().split(","):
+        key, _, value = pair.partition("=")
+        value = value.lstrip("=")  # .NET's Split('=', 2, RemoveEmptyEntries) skips empty pieces
+        if key and value:
+            properties[key] = runner_property(value)
+    data = line[end + 2 :]
+    for token, escaped in (("\r", "%0D"), ("\n", "%0A"), ("%", "%25")):
+        data = data.replace(escaped, token)
+    return name, properties, data
+
+
+def test_fuzz_github_escaping_round_trips_and_never_starts_a_command():
+    for text in fuzz_texts():
+        # What no escape can carry: the runner trims whitespace (.NET's, VT and FF included) off both
+        # ends of the property list, so here the escaped values sit between fixed ones; and a value's
+        # leading "=" is lost (a file named "=x.md" is annotated as "x.md"; nothing is injected).
+        props = f"line=3,file={escape_property(text)},title={escape_property(text)},col=1"
+        (line,) = re.split(r"\r\n|\r|\n", f"::error {props}::{escape_data(text)}")  # still one line
+        value = text.lstrip("=")
+        expected = {"line": "3", **({"file": value, "title": value} if value else {}), "col": "1"}
+        assert runner_parse(line) == ("error", expected, text)
+        assert runner_commands(inert(text)) == []

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import re
 import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_to_bytes
 
 import jsonschema
 import pytest
@@ -106,3 +108,17 @@ def test_sarif_multitool_finds_no_errors(awkward_names, run_cli, tmp_path):
     assert run["invocations"][0]["executionSuccessful"] is True
     problems = [(r["ruleId"], r["level"], r["message"].get("arguments")) for r in run["results"]]
     assert problems == []
+
+
+def test_fuzz_uris_are_plain_ascii_references_that_decode_to_the_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rng = random.Random(17)
+    alphabet = "ab :#%?[]@!$&'()*+,;=~é\u00a0\u2028\t\r\n\\\udcff"
+    for _ in range(2000):
+        name = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 10)))
+        relative = artifact_location(f"docs/{name}")
+        assert re.fullmatch(r"[A-Za-z0-9\-._~%/]+", relative["uri"]), relative
+        assert unquote_to_bytes(relative["uri"]) == f"docs/{name}".encode("utf-8", "surrogateescape")
+        absolute = artifact_location(f"/srv/{name}")
+        assert "uriBaseId" not in absolute and re.fullmatch(r"file:///[A-Za-z0-9\-._~%/:]+", absolute["uri"])
+        assert unquote_to_bytes(absolute["uri"][7:]) == f"/srv/{name}".encode("utf-8", "surrogateescape")
