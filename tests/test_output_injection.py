@@ -152,8 +152,9 @@ def runner_parse(line: str) -> tuple[str, dict[str, str], str]:
 def test_fuzz_github_escaping_round_trips_and_never_starts_a_command():
     for text in fuzz_texts():
         # What no escape can carry: the runner trims whitespace (.NET's, VT and FF included) off both
-        # ends of the property list, so here the escaped values sit between fixed ones; and a value's
-        # leading "=" is lost (a file named "=x.md" is annotated as "x.md"; nothing is injected).
+        # ends of the property list, which would cut the end of the last value (the renderer's last is
+        # its own title, as "col=1" is here); and a value's leading "=" is lost (a file named "=x.md"
+        # is annotated as "x.md"; nothing is injected).
         props = f"line=3,file={escape_property(text)},title={escape_property(text)},col=1"
         (line,) = re.split(r"\r\n|\r|\n", f"::error {props}::{escape_data(text)}")  # still one line
         value = text.lstrip("=")
