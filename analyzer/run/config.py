@@ -148,9 +148,9 @@ def _check_allow(path: Path, allow: list[str]) -> None:
 
 def key_line(path: Path, key: str) -> int | None:
     """The first line of a TOML file that sets ``key`` (tomllib keeps no lines), if there is one."""
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    pattern = re.compile(rf"(?:^|[\s{{,])[\"']?{re.escape(key)}[\"']?\s*=")
     text = path.read_bytes().decode("utf-8", "replace")
-    return next((n for n, line in enumerate(text.split("\n"), start=1) if pattern.match(line)), None)
+    return next((n for n, line in enumerate(text.split("\n"), start=1) if pattern.search(line)), None)
 
 
 class EngineSpec(NamedTuple):

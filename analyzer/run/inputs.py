@@ -218,7 +218,8 @@ def _not_regular(display: str, path: Path) -> Document | None:
 
 def _why_unlisted(path: Path) -> str:
     try:
-        os.listdir(path)
+        with os.scandir(path):  # what os.walk tried
+            pass
     except OSError as exc:
         return exc.strerror or str(exc)
     return "it changed while it was read"
@@ -328,7 +329,8 @@ def _parse_int(digits: str) -> int | _Digits:
 
 def _json_reason(exc: Exception) -> str:
     if isinstance(exc, json.JSONDecodeError):
-        return f"{exc.msg} at column {exc.colno}"
+        joint = " " if exc.msg.endswith(" at") else " at "  # "Invalid control character at"
+        return f"{exc.msg}{joint}column {exc.colno}"
     if isinstance(exc, RecursionError):
         return "nested too deeply"
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
