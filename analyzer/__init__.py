@@ -24,8 +24,9 @@ def analyze(text: str, patterns: Iterable[str] = ()) -> list[Finding]:
     """
     import re
 
-    from .run.pipeline import analyze_many, get_pipeline, locate
+    from .run.config import EngineSpec
+    from .run.pipeline import analyze_many, locate, pipeline_for
 
-    nlp = get_pipeline(tuple(str(p) for p in patterns))
+    nlp = pipeline_for(EngineSpec(tuple(str(p) for p in patterns)))  # built once per set of packs
     scanned = re.sub("[\ud800-\udfff]", "\ufffd", text)
     return locate(text, next(analyze_many([scanned], nlp)))
