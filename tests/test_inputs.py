@@ -113,6 +113,8 @@ def test_five_megabyte_single_line(tmp_path: Path, run_cli):
 def test_names_that_are_not_utf8_are_scanned_and_shown_escaped(tmp_path: Path, run_cli, monkeypatch):
     folder = tmp_path / os.fsdecode(b"f\xe9")
     write(folder / os.fsdecode(b"caf\xe9.md"), CLAIM)
+    write(folder / os.fsdecode(b"skip\xe9.md"), CLAIM)
+    (tmp_path / ".gitignore").write_bytes(b"skip\xe9.md\n")
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)  # the names go through git check-ignore too
     monkeypatch.chdir(tmp_path)
     code, report, err = scan_json(run_cli, os.fsdecode(b"f\xe9"))
