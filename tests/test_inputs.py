@@ -186,6 +186,7 @@ def test_a_symlink_loop_in_a_repository_with_diff(tmp_path: Path, run_cli, monke
     subprocess.run([*git, "commit", "-qm", "start"], check=True)
     write(tmp_path / "docs" / "a.md", "Nothing to see.\n" + CLAIM)
     os.symlink("self.md", tmp_path / "docs" / "self.md")
+    write(tmp_path / ".healthclaims.toml", 'include = ["docs/**"]\n')  # include globs resolve every file found
     code, out, err = run_cli("scan", "--diff", "HEAD", "--format", "sarif", "docs")
     assert "internal error" not in err
     assert "docs/self.md: error HC101" in err and code == 2

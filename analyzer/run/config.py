@@ -21,6 +21,7 @@ import jsonschema
 
 from ..errors import HealthClaimsError, problem
 from ..lines import byte_line_at
+from .gitutil import resolved
 
 
 @dataclass
@@ -44,7 +45,7 @@ class Config:
     def wants(self, file: Path) -> bool:
         """Whether a file found in a directory should be scanned (include/exclude globs)."""
         try:
-            rel = file.resolve().relative_to(self.root.resolve()).as_posix()
+            rel = resolved(file).relative_to(resolved(self.root)).as_posix()
         except ValueError:
             rel = file.as_posix()
         if self.include and not any(_glob(rel, g) for g in self.include):
@@ -131,10 +132,10 @@ def load_config(path: Path | None = None, search: bool = True) -> Config:
         exclude=list(data.get("exclude", [])),
         disable=list(data.get("disable", [])),
         severity=dict(data.get("severity", {})),
-        patterns=[str((base / p).resolve()) for p in data.get("patterns", [])],
+        patterns=[str(resolved(base / p)) for p in data.get("patterns", [])],
         allow=[a.lower() for a in data.get("allow", [])],
         allow_substances=[s.lower() for s in data.get("allow-substances", [])],
-        model=str((base / data["model"]).resolve()) if "model" in data else None,
+        model=str(resolved(base / data["model"])) if "model" in data else None,
         min_confidence=data.get("min-confidence"),
     )
 
