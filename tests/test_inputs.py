@@ -206,7 +206,10 @@ def test_csv_unterminated_quote_and_header_only_file(tmp_path: Path, run_cli):
         ("c", "ok", 4),
         (str(header), "empty", None),
     ]
-    assert f"{broken}:2: error HC116: malformed CSV record (a quoted field is never closed)" in err
+    assert (
+        f"{broken}:2: error HC116: malformed CSV record (a quote opened on this line is not closed where a field ends)"
+        in err
+    )
     assert f"{header}: warning HC106" in err
     assert report["documents"][2]["findings"][0]["text"] == "cure migraines"
 
@@ -300,3 +303,19 @@ def test_a_document_the_pipeline_fails_on_costs_only_itself(tmp_path: Path, run_
     code, report, err = scan_json(run_cli, good, bad)
     assert [(d["status"], len(d["findings"])) for d in report["documents"]] == [("ok", 1), ("error", 0)]
     assert f"{bad}: error HC118: internal error while reading or scanning this document (RuntimeError: kaboom)" in err
+
+
+def test_only_a_quote_left_open_at_the_end_is_a_broken_csv_record():
+    from analyzer.run.inputs import csv_records
+
+    lenient = list(csv_records(iter(["id,text\n", 'a,"x"y'])))  # a stray character after a quote: read as is
+    assert lenient == [(1, ["id", "text"], "id,text\n"), (2, ["a", "xy"], 'a,"x"y')]
+    lines = ["id,text\r\n", 'a,"x\r\n', "b,c\r\n", 'd,"two\r\n', 'lines"\r\n', 'e,"closed "" in\n', 'time"\n']
+    broken = list(csv_records(iter(lines)))  # the quote of line 2 would take lines 3 and 4
+    assert [(line, cells) for line, cells, _ in broken] == [
+        (1, ["id", "text"]),
+        (2, None),
+        (3, ["b", "c"]),
+        (4, ["d", "two\r\nlines"]),
+        (6, ["e", 'closed " in\ntime']),
+    ]

@@ -14,6 +14,7 @@ import csv
 import gzip
 import html
 import io
+import itertools
 import json
 import os
 import re
@@ -400,8 +401,11 @@ class _Tape:
         return line
 
 
-def _unterminated(raw: list[str]) -> bool:
-    """Whether a record read up to the end of the input only ended there because a quote was never closed."""
+def _swallowing(raw: list[str]) -> bool:
+    """Whether a record that runs over several lines only does so because a quote was left open: read
+    strictly, it then ends inside the quote, or a quote that closes it is not followed by a field's end."""
+    if len(raw) < 2:
+        return False
     try:
         for _ in csv.reader(raw, strict=True):
             pass
@@ -411,8 +415,8 @@ def _unterminated(raw: list[str]) -> bool:
 
 
 def csv_records(lines: Iterator[str], lineno: int = 1) -> Iterator[tuple[int, list[str] | None, str]]:
-    """(line, cells, raw text) for each record of CSV lines; cells is None for a record whose quote is never
-    closed (HC116): it would swallow every line after it, so those lines are read again as records."""
+    """(line, cells, raw text) for each record of CSV lines; cells is None for a malformed record (HC116),
+    such as one whose quote is left open: it would swallow the lines after it, so they are read again."""
     source: Iterator[str] | None = lines
     while source is not None:
         tape = _Tape(source)
@@ -429,10 +433,10 @@ def csv_records(lines: Iterator[str], lineno: int = 1) -> Iterator[tuple[int, li
                 tape.taken = []
                 continue
             raw, tape.taken = tape.taken, []
-            if tape.done and _unterminated(raw):
+            if _swallowing(raw):
                 yield lineno, None, ""
                 lineno += _breaks(raw[0])
-                source = iter(raw[1:])
+                source = itertools.chain(raw[1:], tape.lines)
                 break
             yield lineno, row, "".join(raw)
             lineno += _breaks("".join(raw))
@@ -489,7 +493,9 @@ def _csv_posts(display: str, records, id_field: str, text_field: str) -> Iterato
 
 def _csv_broken(display: str, record: tuple[int, None, str]) -> Document:
     lineno, _, reason = record
-    prob = problem("HC116", display, lineno, reason=reason or "a quoted field is never closed")
+    prob = problem(
+        "HC116", display, lineno, reason=reason or "a quote opened on this line is not closed where a field ends"
+    )
     return _error(post_id(display, lineno), display, lineno, prob)
 
 
