@@ -319,3 +319,16 @@ def test_only_a_quote_left_open_at_the_end_is_a_broken_csv_record():
         (4, ["d", "two\r\nlines"]),
         (6, ["e", 'closed " in\ntime']),
     ]
+
+
+def test_diff_matches_git_lines_whatever_the_line_endings(tmp_path: Path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    page = tmp_path / "a.md"
+    page.write_bytes("One.\rTwo.\u2028Three.\n".encode())
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "start"], check=True)
+    page.write_bytes(page.read_bytes() + CLAIM.encode())  # git's line 2, our line 4 (CR and U+2028 end lines)
+    code, report, err = scan_json(run_cli, "--diff", "HEAD", "a.md")
+    assert [f["line"] for f in report["documents"][0]["findings"]] == [4] and code == 1, err

@@ -173,6 +173,14 @@ class Policy:
         return result
 
 
+def git_lines(doc, f: Finding) -> range:
+    """The file lines a finding covers as git numbers them (only LF ends a line) for ``--diff``."""
+    if doc.source_line is not None:
+        return range(doc.file_line(f.line), doc.file_line(f.line + count_lines(f.text) - 1) + 1)
+    first = doc.text.count("\n", 0, f.start) + 1
+    return range(first, first + f.text.count("\n") + 1)
+
+
 def limit_to_changes(results: list[ScanResult], changed: dict[Path, set[int] | None]) -> None:
     """Keep only findings on changed lines (``--diff``); a file git does not track counts as all changed."""
     for result in results:
@@ -182,10 +190,4 @@ def limit_to_changes(results: list[ScanResult], changed: dict[Path, set[int] | N
         lines = changed.get(resolved(Path(doc.path)), set())
         if lines is None:
             continue
-        result.findings = [
-            f
-            for f in result.findings
-            if any(
-                n in lines for n in range(doc.file_line(f.line), doc.file_line(f.line + count_lines(f.text) - 1) + 1)
-            )
-        ]
+        result.findings = [f for f in result.findings if any(n in lines for n in git_lines(doc, f))]
