@@ -192,3 +192,22 @@ def test_configuration_problems_have_codes_not_tracebacks(tmp_path, run_cli, mon
     code, _, err = run_cli("scan", str(doc))
     assert code == 2 and err.startswith(f"{project / 'pyproject.toml'}:1: error HC303")
     assert run_cli("scan", "--no-config", "--fail-on", "none", str(doc))[0] == 0
+
+
+def test_an_unexpected_failure_keeps_the_report(tmp_path, run_cli, monkeypatch):
+    from analyzer.run.policy import Policy
+
+    first = write(tmp_path / "a.md", CLAIM)
+    second = write(tmp_path / "b.md", CLAIM)
+    apply = Policy.apply
+
+    def broken(self, result):
+        if result.document.path == str(second):
+            raise KeyError("unexpected")
+        return apply(self, result)
+
+    monkeypatch.setattr(Policy, "apply", broken)
+    code, out, err = run_cli("scan", "--format", "json", str(first), str(second))
+    docs = [(d["id"], d["status"]) for d in json.loads(out)["documents"]]
+    assert docs == [(str(first), "ok"), ("<healthclaims>", "error")] and code == 2
+    assert "error HC118: internal error while reading or scanning this document (KeyError: 'unexpected')" in err

@@ -192,12 +192,26 @@ def _scanned(docs, settings: ScanSettings, meter: Progress) -> Iterator[ScanResu
     from ..run.scan import scan_documents
 
     policy = settings.policy
-    for result in scan_documents(docs, settings.engine, jobs=settings.workers):
-        policy.apply(result)
-        meter.update(result.document.size)
-        for prob in (*result.document.problems, *result.notes):
-            _err(prob.format())
-        yield result
+    try:
+        for result in scan_documents(docs, settings.engine, jobs=settings.workers):
+            policy.apply(result)
+            meter.update(result.document.size)
+            for prob in (*result.document.problems, *result.notes):
+                _err(prob.format())
+            yield result
+    except HealthClaimsError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - last line of defence: the report keeps what was scanned
+        yield _failed_run(exc)
+
+
+def _failed_run(exc: Exception) -> ScanResult:
+    """What an unexpected failure of the run itself leaves in the report: an error document (HC118)."""
+    from ..run.inputs import Document, failure_reason
+
+    prob = problem("HC118", reason=failure_reason(exc))
+    _err(prob.format())
+    return ScanResult(Document("<healthclaims>", "<healthclaims>", status="error", problems=[prob]))
 
 
 def write_lines(docs, settings: ScanSettings, stream: TextIO, meter: Progress) -> Outcome:
