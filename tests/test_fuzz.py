@@ -129,3 +129,25 @@ def test_analyze_never_raises_and_every_text_is_a_slice(tokens):
         assert text[f.start : f.end] == f.text
         assert (f.line, f.column) == LineIndex(text).position(f.start)
         assert f.line == 1 + len(LINE_BREAK.findall(text, 0, f.start))
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "id": st.sampled_from(["a", "b", "\udc80", 7, None]),
+                "text": st.sampled_from(["hi", "\ud83d", 3, "", None]),
+            }
+        ),
+        max_size=8,
+    )
+)
+def test_every_post_gets_at_most_one_message_and_a_distinct_printable_id(tmp_path_factory, records):
+    path = tmp_path_factory.mktemp("posts") / "p.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    docs = list(read_documents([str(path)]))
+    assert len(docs) == max(len(records), 1)
+    assert all(len(d.problems) <= 1 and coded(d) for d in docs)
+    ids = [d.id for d in docs]
+    assert len(set(ids)) == len(ids) and all(i.encode("utf-8") for i in ids)

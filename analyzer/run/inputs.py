@@ -170,7 +170,8 @@ def _distinct(doc: Document, seen: set[int]) -> Document:
     key = hash(doc.id)
     if key in seen:
         renamed = f"{doc.id}@{post_id(doc.path, doc.source_line)}"
-        doc.problems.append(problem("HC114", doc.path, doc.source_line, warning=True, id=doc.id, renamed=renamed))
+        if not doc.problems:  # a post that already has a message keeps that one
+            doc.problems.append(problem("HC114", doc.path, doc.source_line, warning=True, id=doc.id, renamed=renamed))
         doc.id = renamed
         key = hash(renamed)
     seen.add(key)
@@ -358,8 +359,9 @@ def post_document(rid: object, body: object, display: str, lineno: int, text_fie
     doc_id = str(rid) if valid else post_id(display, lineno)
     doc = _post(doc_id, display, lineno, body, text_field)
     bad = _SURROGATE.search(doc_id)
-    if bad is not None:  # keep the post; show its id with the surrogate escaped
+    if bad is not None:  # keep the post; show its id with the surrogate escaped (one message a post)
         doc.id = doc_id.encode("utf-8", "backslashreplace").decode("utf-8")
+    if bad is not None and not doc.problems:
         doc.problems.append(
             problem("HC115", display, lineno, warning=True, escape=f"{ord(bad.group()):04x}", shown=doc.id)
         )
