@@ -35,10 +35,11 @@ def _require_dask():
 
 def _scan_docs(docs: list, patterns: tuple[str, ...]) -> list[dict]:
     """Documents -> output rows, scanned as ``scan`` scans them, with this process's cached pipeline."""
-    from .run.pipeline import get_pipeline
+    from .run.config import EngineSpec
+    from .run.pipeline import pipeline_for
     from .run.scan import findings_of, results_of, tasks_of
 
-    nlp = get_pipeline(patterns)
+    nlp = pipeline_for(EngineSpec(patterns))  # built once per worker process, not per partition
     rows = []
     for result in results_of(docs, findings_of(tasks_of(docs), nlp)):
         doc = result.document
