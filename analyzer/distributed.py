@@ -150,6 +150,10 @@ def _frame(path: str, patterns: tuple[str, ...], id_field: str, text_field: str,
     import pandas as pd
 
     meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in COLUMNS.items()})
+    if not _exists(path):  # a missing input is a row of its own (HC107), not a failed run
+        row = {"id": _display(path), "status": "error", "n_findings": 0, "findings": "[]"}
+        row["problems"] = json.dumps([problem("HC107", _display(path)).to_dict()], sort_keys=True)
+        return dd.from_pandas(pd.DataFrame([row], columns=list(COLUMNS)).astype(COLUMNS), npartitions=1)
     if path.rstrip("/").endswith((".parquet", ".pq")):
         frame = dd.read_parquet(path)
         sizes = frame.map_partitions(len).compute().tolist()
@@ -170,6 +174,17 @@ def _frame(path: str, patterns: tuple[str, ...], id_field: str, text_field: str,
         counted[file] = counted.get(file, 0) + size
     starts = db.from_sequence(firsts, partition_size=1)
     return bag.map_partitions(_jsonl_partition, starts, patterns, id_field, text_field).to_dataframe(meta=meta)
+
+
+def _exists(path: str) -> bool:
+    """Whether a path, glob or URL names at least one existing file or data set."""
+    from fsspec.core import get_fs_token_paths
+
+    try:
+        fs, _, paths = get_fs_token_paths(path)
+        return any(fs.exists(p) for p in paths)
+    except (OSError, ValueError):
+        return False
 
 
 def _partition_size(lines: list[tuple[str, str]]) -> list[tuple[str, int]]:

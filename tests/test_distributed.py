@@ -59,7 +59,7 @@ def test_dask_reads_bad_posts_as_scan_does(tmp_path, run_cli, monkeypatch):
     pd.DataFrame([{"id": None, "text": "Our kava drops cure anxiety."}, {"id": "r2", "text": None}]).to_parquet(
         "rows.parquet"
     )
-    counts = scan_dataset(["b.jsonl", "rows.parquet"], "out", workers=2, blocksize="1KiB")
+    counts = scan_dataset(["b.jsonl", "rows.parquet", "gone.jsonl"], "out", workers=2, blocksize="1KiB")
     rows = pd.read_parquet("out")
     single = json.loads(run_cli("scan", "--format", "json", "b.jsonl")[1])["documents"]
     expected = [(d["id"], d["status"], [(p["code"], p["line"]) for p in d["problems"]]) for d in single]
@@ -69,5 +69,9 @@ def test_dask_reads_bad_posts_as_scan_does(tmp_path, run_cli, monkeypatch):
     assert ("blank", "empty", [("HC106", 27)]) in got
     problems = json.loads(rows[rows["id"] == "b.jsonl:28"]["problems"].iloc[0])
     assert problems[0]["message"].startswith("malformed JSON on this line (Invalid control character at column 25)")
-    assert got[len(expected) :] == [("rows.parquet:1", "ok", []), ("r2", "error", [("HC105", 2)])]
-    assert counts["posts"] == len(expected) + 2
+    assert got[len(expected) :] == [
+        ("rows.parquet:1", "ok", []),
+        ("r2", "error", [("HC105", 2)]),
+        ("gone.jsonl", "error", [("HC107", None)]),  # a missing input is reported, the others still scanned
+    ]
+    assert counts["posts"] == len(expected) + 3
