@@ -332,3 +332,22 @@ def test_diff_matches_git_lines_whatever_the_line_endings(tmp_path: Path, run_cl
     page.write_bytes(page.read_bytes() + CLAIM.encode())  # git's line 2, our line 4 (CR and U+2028 end lines)
     code, report, err = scan_json(run_cli, "--diff", "HEAD", "a.md")
     assert [f["line"] for f in report["documents"][0]["findings"]] == [4] and code == 1, err
+
+
+def test_a_utf16_file_gets_one_message_whatever_its_kind(tmp_path: Path, run_cli):
+    files = []
+    for name, body in [("a.jsonl", json.dumps({"id": "a", "text": CLAIM}) + "\n"), ("b.csv", "id,text\nb,x\n")]:
+        files.append(tmp_path / name)
+        files[-1].write_text(body * 50, encoding="utf-16")
+    files.append(tmp_path / "c.txt")
+    files[-1].write_text(CLAIM, encoding="utf-32")
+    code, report, err = scan_json(run_cli, *files)
+    assert [d["status"] for d in report["documents"]] == ["error"] * 3 and code == 2
+    assert err.splitlines() == [
+        f"{files[0]}:1: error HC119: the file is UTF-16LE (its byte order mark says so), not UTF-8; "
+        "re-encode it, e.g. iconv -f UTF-16 -t UTF-8.",
+        f"{files[1]}:1: error HC119: the file is UTF-16LE (its byte order mark says so), not UTF-8; "
+        "re-encode it, e.g. iconv -f UTF-16 -t UTF-8.",
+        f"{files[2]}:1: error HC119: the file is UTF-32LE (its byte order mark says so), not UTF-8; "
+        "re-encode it, e.g. iconv -f UTF-32 -t UTF-8.",
+    ]

@@ -184,6 +184,12 @@ def _read_path(display: str, path: Path, id_field: str, text_field: str) -> Iter
         yield unreadable
         return
     kind = export_kind(path)
+    wide = _wide_encoding(_head(path)) if kind else None
+    if wide is not None:  # one message for the file, not one for each of its lines
+        yield Document(
+            display, display, status="error", problems=[problem("HC119", display, 1, encoding=wide, family=wide[:6])]
+        )
+        return
     if kind == "jsonl":
         yield from _read_jsonl(display, path, id_field, text_field)
         return
@@ -243,7 +249,31 @@ def _unreadable(display: str, exc: BaseException) -> Document:
     return Document(display, display, status="error", problems=[problem("HC101", display, reason=reason)])
 
 
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32LE"),
+    (b"\x00\x00\xfe\xff", "UTF-32BE"),
+    (b"\xff\xfe", "UTF-16LE"),
+    (b"\xfe\xff", "UTF-16BE"),
+)
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """The encoding a byte order mark names at the start of a file, when it is UTF-16 or UTF-32."""
+    return next((name for bom, name in _BOMS if head.startswith(bom)), None)
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with _open_binary(path) as handle:
+            return handle.read(4)
+    except (OSError, EOFError):  # reading the file reports this
+        return b""
+
+
 def _decode(data: bytes, path: str, base_line: int = 1) -> tuple[str | None, Problem | None]:
+    wide = _wide_encoding(data[:4]) if base_line == 1 else None
+    if wide is not None:
+        return None, problem("HC119", path, 1, encoding=wide, family=wide[:6])
     nul = data.find(b"\x00", 0, BINARY_SNIFF)
     if nul != -1:
         return None, problem("HC102", path, base_line + byte_line_at(data, nul) - 1, offset=nul)
