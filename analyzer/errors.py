@@ -29,8 +29,8 @@ class Errors:
     )
     HC116 = "malformed CSV record ({reason}); the lines after it are read as records of their own."
     HC117 = "cannot list directory: {reason}; the files in it are not scanned. Check its permissions."
-    HC119 = "the file is {encoding} (its byte order mark says so), not UTF-8; re-encode it, e.g. iconv -f {family} -t UTF-8."
     HC118 = "internal error while reading or scanning this document ({reason}); the other documents are still scanned. Please report this."
+    HC119 = "the file is {encoding} (its byte order mark says so), not UTF-8; re-encode it, e.g. iconv -f {family} -t UTF-8."
     # Patterns (HC2xx): a broken pattern pack stops the run with exit code 2.
     HC201 = "YAML syntax error: {reason}. Fix the YAML at that line."
     HC202 = "invalid pattern data at '{field}': {reason}."
