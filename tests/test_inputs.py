@@ -351,3 +351,17 @@ def test_a_utf16_file_gets_one_message_whatever_its_kind(tmp_path: Path, run_cli
         f"{files[2]}:1: error HC119: the file is UTF-32LE (its byte order mark says so), not UTF-8; "
         "re-encode it, e.g. iconv -f UTF-32 -t UTF-8.",
     ]
+
+
+def test_diff_finds_changed_lines_in_a_file_whose_name_is_not_utf8(tmp_path: Path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    page = tmp_path / os.fsdecode(b"caf\xe9 \t.md")  # git quotes this name in its diff
+    page.write_text("Nothing to see.\n")
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "start"], check=True)
+    page.write_text("Nothing to see.\n" + CLAIM)
+    code, report, err = scan_json(run_cli, "--diff", "HEAD", ".")
+    (doc,) = report["documents"]
+    assert doc["path"] == "caf\\xe9 \t.md" and [f["line"] for f in doc["findings"]] == [2] and code == 1, err

@@ -46,6 +46,7 @@ class Document:
     # the file line where a post's text starts when the export writes it out verbatim (CSV);
     # None when it is escaped onto its record's one line (JSONL)
     text_line: int | None = None
+    file: str | None = None  # the file system's name, when ``path`` shows it escaped (not UTF-8)
 
     def file_line(self, line: int) -> int:
         """The line in the file of a line of this document's text."""
@@ -140,6 +141,8 @@ def read_documents(
                 yield _from_bytes("<stdin>", "<stdin>", data, ".txt")
                 continue
             for doc in _guarded(display, path, id_field, text_field):
+                if display != str(path):  # a name that is not UTF-8: keep the real one for git (--diff)
+                    doc.file = str(path)
                 yield _distinct(doc, seen)
     except Exception as exc:  # noqa: BLE001 - finding the inputs failed: say so in the report, keep what was read
         yield Document("<input>", "<input>", status="error", problems=[problem("HC118", reason=failure_reason(exc))])

@@ -187,7 +187,7 @@ def limit_to_changes(results: list[ScanResult], changed: dict[Path, set[int] | N
         doc = result.document
         if doc.path.startswith("<"):
             continue
-        lines = changed.get(resolved(Path(doc.path)), set())
+        lines = changed.get(resolved(Path(doc.file or doc.path)), set())
         if lines is None:
             continue
         result.findings = [f for f in result.findings if any(n in lines for n in git_lines(doc, f))]
