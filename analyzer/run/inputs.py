@@ -359,7 +359,8 @@ class _Digits:
 
 
 def _parse_int(digits: str) -> int | _Digits:
-    return int(digits) if len(digits) <= 4000 else _Digits(digits)
+    limit = sys.get_int_max_str_digits()  # 4,300 unless PYTHONINTMAXSTRDIGITS says otherwise; 0: none
+    return int(digits) if not limit or len(digits.lstrip("-")) <= limit else _Digits(digits)
 
 
 def _json_reason(exc: Exception) -> str:
