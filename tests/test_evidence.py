@@ -168,8 +168,8 @@ def test_evidence_coverage_reports_fit_shares_and_gaps(run_cli, tmp_path):
     lines = [
         {"text": "Our kava drops cure anxiety.", "label": 1},
         {"text": "Melatonin gummies cure insomnia for good.", "label": 1},
-        {"text": "Ashwagandha boosts your immune system.", "label": 1},
-        {"text": "Ashwagandha boosts your immune system.", "label": 0},  # not counted: label 0
+        {"text": "Maca root boosts your immune system.", "label": 1},
+        {"text": "Maca root boosts your immune system.", "label": 0},  # not counted: label 0
     ]
     labelled = tmp_path / "mine.jsonl"
     labelled.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
@@ -180,7 +180,7 @@ def test_evidence_coverage_reports_fit_shares_and_gaps(run_cli, tmp_path):
     assert result["first_fit"]["substance+target"] == 2
     assert result["first_fit"]["other-substance"] == 0
     assert result["pair_entry_exists"] == {"findings": 2, "first": 2, "share_first": 1.0}
-    assert {"substance": "ashwagandha", "target": "immune_system", "findings": 1} in result["gaps"]
+    assert {"substance": "maca", "target": "immune_system", "findings": 1} in result["gaps"]
     code, out, _ = run_cli("evidence", "coverage")  # the rules' own examples
     assert code == 0 and "first evidence item by fit" in out
 
@@ -225,6 +225,18 @@ def test_kind_regulator_only_for_a_regulator_publisher():
         "uspstf-2022-final-recommendation-statement-vitamin",
     ):
         assert PACK.registry[sid]["kind"] != "regulator", sid
+
+
+def test_a_recommendation_statement_is_a_fact_sheet():
+    # USPSTF recommendation statements (and the JAMA publication of one) weigh a commissioned evidence
+    # review and make a recommendation: neither the review itself nor a regulator's action.
+    statements = [
+        sid
+        for sid, src in PACK.registry.items()
+        if "Preventive Services Task Force" in src["publisher"] or "Recommendation Statement" in src["title"]
+    ]
+    assert len(statements) >= 4
+    assert {PACK.registry[sid].get("kind") for sid in statements} == {"fact_sheet"}
 
 
 def test_a_case_series_is_not_a_review():
