@@ -244,3 +244,30 @@ def test_a_case_series_is_not_a_review():
         title = src["title"].lower()
         if "case series" in title or "ten cases" in title:
             assert src.get("kind") not in ("review", "systematic_review"), sid
+
+
+# Our own one-line claims for (substance, target) pairs that had no entry of their own before the second
+# pass over issue 15's coverage gaps; each must now show the pair's own entry first.
+PAIR_PROBES = {
+    "Elderberry syrup cures the common cold.": "elderberry-common-cold",
+    "Turmeric capsules boost your immune system.": "turmeric-any-condition",
+    "Our CBD oil cures depression.": "cbd-mental-health",
+    "CBD drops cure insomnia.": "cbd-insomnia",
+    "Garlic pills kill cancer cells.": "garlic-cancer",
+    "High-dose vitamin C cures cancer.": "vitamin-c-cancer",
+    "Maca root boosts sperm count.": "maca-fertility",
+    "Homeopathic drops cure migraines.": "homeopathy-any-condition",
+    "Kratom works on your opioid receptors.": "kratom-opioid-receptors",
+    "Fish oil cures ADHD in kids.": "fish-oil-adhd",
+    "Probiotics improve your digestion.": "probiotics-digestion",
+    "Vitamin D prevents cognitive decline.": "vitamin-d-cognition",
+    "Apple cider vinegar kills bacterial infections.": "apple-cider-vinegar-infections",
+    "Magnesium cures muscle pain.": "magnesium-muscle-cramps",
+}
+
+
+@pytest.mark.parametrize("text", sorted(PAIR_PROBES))
+def test_a_gap_pair_now_shows_its_own_entry_first(text):
+    (f,) = first_items(text)
+    assert f.evidence[0]["id"] == PAIR_PROBES[text] and f.evidence[0]["fit"] == "substance+target"
+    assert f.substance_id in f.evidence[0]["about"]["substances"]
