@@ -350,3 +350,11 @@ def test_two_moderators_deciding_the_same_items_in_parallel_lose_no_decision(que
             {"confirm": "confirmed", "dismiss": "dismissed"}[last.action],
             last.version,
         )
+
+
+def test_scan_loads_none_of_the_review_packages():
+    import subprocess
+    import sys
+
+    code = "import sys, analyzer.cli; print(sorted(m for m in ('sqlalchemy', 'flask', 'alembic', 'argon2', 'waitress') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"

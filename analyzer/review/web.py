@@ -62,6 +62,7 @@ def create_app(engine: Engine, require_login: bool | None = None, host: str = "1
         WTF_CSRF_TIME_LIMIT=None,  # valid as long as the session: a moderator's shift is long
         MAX_CONTENT_LENGTH=64 * 1024,
     )
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.extensions["review_engine"] = engine
     CSRFProtect(app)
     app.before_request(_guard)
