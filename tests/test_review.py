@@ -358,3 +358,74 @@ def test_scan_loads_none_of_the_review_packages():
 
     code = "import sys, analyzer.cli; print(sorted(m for m in ('sqlalchemy', 'flask', 'alembic', 'argon2', 'waitress') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+
+
+def test_queue_order_filters_and_progress(db, reports):
+    from sqlalchemy.orm import Session
+
+    from analyzer.review.store import decide, import_report, neighbours, progress, queue_query
+
+    engine = open_db(db)
+    import_report(engine, reports["jsonl"])
+    items = items_of(engine)
+    burn = items[("burn", "weight-loss")]
+    decide(engine, burn.id, burn.version, "ana", "confirm")
+    with Session(engine) as s:
+        order = [(i.severity, i.document) for i in s.scalars(queue_query({}))]
+        assert [sev for sev, _ in order] == ["high"] * 4 + ["low"]  # severity first
+        confidences = [i.confidence for i in s.scalars(queue_query({"severity": "high"}))]
+        assert confidences == sorted(confidences, reverse=True)  # then confidence
+        assert [i.document for i in s.scalars(queue_query({"rule": "weight-loss"}))] == ["burn"]
+        assert [i.document for i in s.scalars(queue_query({"category": "mechanism_claim"}))] == ["burn"]
+        assert [i.document for i in s.scalars(queue_query({"reviewer": "ana"}))] == ["burn"]
+        assert len(list(s.scalars(queue_query({"decision": "open"})))) == 4
+        assert progress(s, {"decision": "open"}) == {"open": 4, "confirmed": 1, "dismissed": 0, "total": 5}
+        assert progress(s, {"category": "disease_claim"}) == {"open": 3, "confirmed": 0, "dismissed": 0, "total": 3}
+        ids = [i.id for i in s.scalars(queue_query({}))]
+        assert neighbours(s, {}, ids[1]) == (ids[0], ids[2])
+
+
+def test_cli_accounts_and_serve_refusals(tmp_path, reports, run_cli):
+    db = str(tmp_path / "q.sqlite")
+    code, _, err = run_cli("review", "serve", "--db", db, "--host", "0.0.0.0", "--port", "0")
+    assert code == 2 and "HC507" in err  # no account: a server beyond localhost does not start
+    assert run_cli("review", "user", "add", "ana", "--db", db, "--password-stdin", input="long-enough-1\n")[0] == 0
+    code, _, err = run_cli("review", "user", "add", "ana", "--db", db, "--password-stdin", input="long-enough-2\n")
+    assert code == 2 and "HC508" in err and "exists already" in err
+    code, _, err = run_cli("review", "user", "add", "ben", "--db", db, "--password-stdin", input="short\n")
+    assert code == 2 and "at least 8 characters" in err
+    code, _, err = run_cli("review", "serve", "--db", db, "--host", "0.0.0.0", "--no-login")
+    assert code == 2 and "HC508" in err
+    code, _, err = run_cli("review", "stats", "--db", "postgresql://nobody:secret@127.0.0.1:1/none")
+    assert code == 2 and "HC505" in err and "secret" not in err  # the password is not echoed
+
+
+def test_context_from_a_markdown_file_and_a_post_with_line_separators(tmp_path, run_cli):
+    from analyzer.review.store import import_report
+
+    page = write(
+        tmp_path / "shop" / "page.md", "# Tonic\n\nMade in small batches. **Our tonic** cures insomnia fast.\n"
+    )
+    posts = jsonl(
+        tmp_path / "shop" / "posts.jsonl",
+        [
+            {
+                "id": "sep\u2028id",
+                "text": "Fresh stock today. Our kava drops \u2028relieve anxiety, says \u2028the label.",
+            }
+        ],
+    )
+    report = tmp_path / "out" / "report.jsonl"
+    report.parent.mkdir()
+    assert run_cli("scan", "--format", "jsonl", "-o", str(report), "--exit-zero", str(page), str(posts))[0] == 0
+    assert "\u2028" in report.read_text("utf-8")  # raw in the report's line (a post id here)
+    engine = open_db(str(tmp_path / "q.sqlite"))
+    result = import_report(engine, report)
+    assert (result.added, result.problems) == (2, [])
+    items = {i.document: i for i in items_of(engine).values()}
+    md = items[str(page)]
+    assert md.before == "# Tonic Made in small batches. " and md.sentence.endswith("cures insomnia fast.")
+    assert md.sentence[md.claim_start : md.claim_end] == "cures insomnia"
+    sep = items["sep\u2028id"]
+    assert sep.before == "Fresh stock today. " and sep.sentence[sep.claim_start : sep.claim_end] == "relieve anxiety"
+    assert sep.sentence == "Our kava drops relieve anxiety, says the label."  # white space folded by the scan

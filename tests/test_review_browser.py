@@ -55,13 +55,17 @@ def shown_item(driver) -> str:
     return driver.find_element("id", "item").get_attribute("data-id")
 
 
-def press_and_wait(driver, keys: str) -> None:
-    """Press keys that submit a decision and wait for the next page."""
+def press_and_wait(driver, keys: str, modifier: str | None = None) -> None:
+    """Press keys (with a modifier held) that submit a form, and wait for the next page."""
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = driver.find_element("tag name", "html")
-    press(driver, keys)
+    if modifier:
+        ActionChains(driver).key_down(modifier).send_keys(keys).key_up(modifier).perform()
+    else:
+        press(driver, keys)
     WebDriverWait(driver, 20).until(expected_conditions.staleness_of(page))
     WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
@@ -102,13 +106,16 @@ def test_moderator_decides_with_the_keyboard_and_the_export_scores(db, tmp_path,
         "joint": (0, "reported_or_quoted", "mod"),
         "hostile": (1, None, "mod"),
     }
-    assert lines["hostile"]["substance"] == "Elder Syrup"
+    assert (lines["hostile"]["substance"], lines["hostile"]["type"]) == ("Elder Syrup", "mechanism_claim")
+    assert lines["hostile"]["note"] == "seen in two groups"
     code, stdout, _ = run_cli("eval", "--format", "json", str(out))
     result = json.loads(stdout)
     assert (result["tp"], result["fp"], result["fn"], result["precision"], result["recall"]) == (3, 1, 0, 0.75, 1.0)
 
 
 def _decide(browser) -> None:
+    from selenium.webdriver.common.keys import Keys
+
     """The queue is ordered by severity, then confidence: calm, burn (weight loss), joint, hostile,
     then burn's low-severity mechanism finding."""
     press_and_wait(browser, "\n")  # open the first (selected) row
@@ -125,6 +132,13 @@ def _decide(browser) -> None:
     press(browser, "p")  # correct the product
     press_and_wait(browser, "Elder Syrup\n")
     assert shown_item(browser) == hostile and browser.find_element("id", "substance").text.startswith("Elder Syrup")
+    press(browser, "n")  # a note, saved with Ctrl+Enter
+    press(browser, "seen in two groups")
+    press_and_wait(browser, Keys.ENTER, modifier=Keys.CONTROL)
+    assert browser.find_element("id", "note-text").text == "seen in two groups"
+    press(browser, "t")  # the category: the next one in the list, saved with Enter
+    press_and_wait(browser, Keys.ARROW_DOWN + Keys.ENTER)
+    assert "→ mechanism_claim" in browser.find_element("css selector", "#item .cat").text
     press_and_wait(browser, "c")  # confirm hostile
     assert browser.find_element("id", "claim").text.count("melt belly fat while you sleep") == 1
     press_and_wait(browser, "1")  # dismiss burn's mechanism finding: not a claim

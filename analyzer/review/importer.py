@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Iterator
 
 from ..errors import Problem, problem
 from ..findings import SEVERITY_RANK, finding_key
-from ..run.inputs import Document, post_record, prose_view
+from ..run.inputs import prose_view, read_documents
 
 CONTEXT_CHARS = 280  # text shown on each side of the sentence
 REQUIRED = {"rule_id": str, "category": str, "severity": str, "text": str, "sentence": str}
@@ -79,7 +80,7 @@ def _read_json(raw: str, path: Path) -> ReportEntries:
 
 def _read_jsonl(raw: str, path: Path) -> ReportEntries:
     entries = ReportEntries()
-    for n, line in enumerate(raw.splitlines(), start=1):
+    for n, line in enumerate(raw.split("\n"), start=1):  # not splitlines(): U+2028 may stand in a line
         if not line.strip():
             continue
         try:
@@ -125,7 +126,11 @@ def resolve_evidence(finding: dict, table: dict[str, dict]) -> list[dict]:
 
 def candidates(entries: ReportEntries, report: Path, text_field: str = "text") -> Iterator[Candidate]:
     """Every valid finding of the report's documents, keyed; bad ones add a problem to ``entries``."""
-    sources = SourceTexts(report, text_field)
+    wanted: dict[str, set[int]] = {}
+    for _, entry in entries.documents:
+        if isinstance(entry, dict) and entry.get("findings") and isinstance(entry.get("source_line"), int):
+            wanted.setdefault(str(entry.get("path", "")), set()).add(entry["source_line"])
+    sources = SourceTexts(report, text_field, wanted)
     for line, entry in entries.documents:
         if not isinstance(entry, dict) or not isinstance(entry.get("findings"), list):
             entries.problems.append(problem("HC503", str(report), line, reason="no 'findings' list"))
@@ -172,60 +177,46 @@ def _candidate(key: str, doc: SimpleNamespace, finding: dict) -> Candidate:
 
 class SourceTexts:
     """The scanned documents, read again for the text around each sentence (when they still exist,
-    at their path relative to the current directory or to the report's folder)."""
+    at their path relative to the current directory or to the report's folder). A post export is
+    read once, through the scanner's own reader, keeping only the posts that have findings."""
 
-    def __init__(self, report: Path, text_field: str):
+    def __init__(self, report: Path, text_field: str, wanted: dict[str, set[int]]):
         self.folder = report.resolve().parent
         self.text_field = text_field
-        self.cache: dict[tuple[str, int | None], str | None] = {}
-        self.lines: dict[str, list[str] | None] = {}
+        self.wanted = wanted  # post export path -> the lines of the posts with findings
+        self.posts: dict[str, dict[int, str]] = {}
+        self.last: tuple[str, str | None] = ("", None)  # the last whole file read (documents come in order)
 
     def place(self, cand: Candidate) -> Candidate:
         """Fill the claim's place in its sentence and the text around the sentence."""
         f = cand.finding
-        text = self.text(cand.path, cand.line if cand.post else None)
+        text = self.post_text(cand.path, cand.line) if cand.post else self.file_text(cand.path)
         start, end = f.get("start"), f.get("end")
-        if text is not None and isinstance(start, int) and isinstance(end, int):
-            s0 = _sentence_start(text, f["sentence"], start, end)
-            if s0 is not None:
-                cand.claim_start, cand.claim_end = start - s0, end - s0
-                cand.before = _squeeze(text[max(0, s0 - CONTEXT_CHARS) : s0], cut_start=s0 > CONTEXT_CHARS)
-                s1 = s0 + len(f["sentence"])
-                cand.after = _squeeze(text[s1 : s1 + CONTEXT_CHARS], cut_end=s1 + CONTEXT_CHARS < len(text))
-                return cand
+        placed = _locate_sentence(text, f["sentence"], start, end) if text is not None else None
+        if placed is not None:
+            s0, s1, cand.claim_start, cand.claim_end = placed
+            cand.before = _squeeze(text[max(0, s0 - CONTEXT_CHARS) : s0], cut_start=s0 > CONTEXT_CHARS)
+            cand.after = _squeeze(text[s1 : s1 + CONTEXT_CHARS], cut_end=s1 + CONTEXT_CHARS < len(text))
+            return cand
         at = f["sentence"].lower().find(f["text"].lower())
         cand.claim_start, cand.claim_end = (at, at + len(f["text"])) if at >= 0 else (0, 0)
         return cand
 
-    def text(self, path: str, line: int | None) -> str | None:
-        if (path, line) not in self.cache:
-            self.cache[(path, line)] = self._read(path, line)
-        return self.cache[(path, line)]
+    def post_text(self, path: str, line: int) -> str | None:
+        if path not in self.posts:
+            found = self._locate(path)
+            wanted = self.wanted.get(path, set())
+            docs = read_documents([str(found)], text_field=self.text_field) if found else ()
+            self.posts[path] = {d.source_line: d.text for d in docs if d.source_line in wanted and d.status == "ok"}
+        return self.posts[path].get(line)
 
-    def _read(self, path: str, line: int | None) -> str | None:
-        found = self._locate(path)
-        if found is None:
-            return None
-        if line is None:
-            try:
-                raw = found.read_text("utf-8")
-            except (OSError, UnicodeDecodeError):
-                return None
-            kind = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
-            return prose_view(Document(path, path, text=raw, kind=kind.get(found.suffix.lower(), "text")))
-        lines = self._file_lines(found)
-        if lines is None or not 0 < line <= len(lines):
-            return None
-        doc = post_record(lines[line - 1], path, line, text_field=self.text_field)
-        return doc.text if doc.status == "ok" else None
-
-    def _file_lines(self, found: Path) -> list[str] | None:
-        if str(found) not in self.lines:
-            try:
-                self.lines[str(found)] = found.read_text("utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
-                self.lines[str(found)] = None
-        return self.lines[str(found)]
+    def file_text(self, path: str) -> str | None:
+        if self.last[0] != path:
+            found = self._locate(path)
+            docs = list(read_documents([str(found)])) if found else []
+            text = prose_view(docs[0]) if len(docs) == 1 and docs[0].status == "ok" else None
+            self.last = (path, text)
+        return self.last[1]
 
     def _locate(self, path: str) -> Path | None:
         if not path or path.startswith("<"):
@@ -236,14 +227,23 @@ class SourceTexts:
         return None
 
 
-def _sentence_start(text: str, sentence: str, start: int, end: int) -> int | None:
-    """Where the sentence holding [start, end) begins in the text, or None when it is not there."""
-    lo = max(0, end - len(sentence))
-    at = text.find(sentence, lo, start + len(sentence))
-    while at != -1 and at <= start:
-        if at + len(sentence) >= end:
-            return at
-        at = text.find(sentence, at + 1, start + len(sentence))
+def _locate_sentence(text: str, sentence: str, start: object, end: object) -> tuple[int, int, int, int] | None:
+    """Where the finding's sentence (white space folded, as findings hold it) stands in the text, as
+    (start, end) in the text and the claim's (start, end) in the sentence; None when it is not there."""
+    words = sentence.split()
+    if not (isinstance(start, int) and isinstance(end, int) and words and 0 <= start < end <= len(text)):
+        return None
+    pattern = re.compile(r"\s+".join(map(re.escape, words)))
+    window = max(len(sentence) * 2, 200)
+    lo = max(0, start - window)
+    for match in pattern.finditer(text, lo, min(len(text), end + window)):
+        if match.start() <= start and end <= match.end():
+            prefix = text[match.start() : start]
+            folded = " ".join(prefix.split()) + (" " if prefix[-1:].isspace() and prefix.strip() else "")
+            claim = " ".join(text[start:end].split())
+            if sentence[len(folded) : len(folded) + len(claim)] != claim:
+                return None
+            return match.start(), match.end(), len(folded), len(folded) + len(claim)
     return None
 
 

@@ -39,7 +39,19 @@
     return true;
   }
 
+  // In a field: Enter saves a select (the category), Ctrl+Enter saves the note.
+  function submitField(event) {
+    var el = event.target;
+    if (event.key !== "Enter" || !el.form) { return false; }
+    if (el.tagName === "SELECT" || (el.tagName === "TEXTAREA" && (event.ctrlKey || event.metaKey))) {
+      el.form.requestSubmit();
+      return true;
+    }
+    return false;
+  }
+
   document.addEventListener("keydown", function (event) {
+    if (typing(event.target) && submitField(event)) { event.preventDefault(); return; }
     if (event.ctrlKey || event.metaKey || event.altKey) { return; }
     var help = document.getElementById("help");
     if (event.key === "Escape") {
