@@ -292,6 +292,13 @@ def test_a_server_beyond_localhost_refuses_everything_without_login(queue, tmp_p
     data = {"action": "confirm", "version": 1, "csrf_token": csrf_token(html)}
     assert client.post(f"/item/{item.id}/decide", data=data, headers=remote).status_code == 303
     assert items_of(queue)[("calm", "disease-treatment")].decided_by == "ana"
+    from analyzer.review.store import export_lines
+
+    download = client.get("/export.jsonl", headers=remote)
+    assert [json.loads(x) for x in download.get_data(as_text=True).splitlines()] == export_lines(queue)
+    page = client.get("/", headers=remote).get_data(as_text=True)
+    assert client.post("/logout", data={"csrf_token": csrf_token(page)}, headers=remote).status_code == 303
+    assert client.get("/", headers=remote).status_code == 302  # logged out: refused again
 
 
 def _moderate(base: str, name: str, password: str, ids: list[int], verdict: dict, log: list) -> None:
@@ -429,3 +436,23 @@ def test_context_from_a_markdown_file_and_a_post_with_line_separators(tmp_path, 
     sep = items["sep\u2028id"]
     assert sep.before == "Fresh stock today. " and sep.sentence[sep.claim_start : sep.claim_end] == "relieve anxiety"
     assert sep.sentence == "Our kava drops relieve anxiety, says the label."  # white space folded by the scan
+
+
+def test_behind_an_https_proxy_the_session_cookie_is_secure(queue):
+    from analyzer.review.web import create_app
+
+    client = create_app(queue, host="0.0.0.0", https=True).test_client()
+    site = "https://review.example.org"
+    proxied = {"X-Forwarded-Proto": "https", "Referer": f"{site}/login"}
+    page = client.get("/login", base_url=site, headers=proxied)
+    assert page.headers["Referrer-Policy"] == "same-origin"  # the browser sends the Referer CSRF checks
+    data = {"name": "ben", "password": "ben-secret-1", "csrf_token": csrf_token(page.get_data(as_text=True))}
+    response = client.post("/login", base_url=site, data=data, headers=proxied)
+    assert response.status_code == 303
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    elsewhere = {**proxied, "Referer": "https://attacker.example/"}
+    assert (
+        client.post("/logout", base_url=site, data={"csrf_token": data["csrf_token"]}, headers=elsewhere).status_code
+        == 400
+    )

@@ -89,17 +89,20 @@ def serve_command(
         None, "--reviewer", help="Without login: the name decisions are recorded under (default: your user name)."
     ),
     threads: int = typer.Option(8, "--threads", min=1, help="Worker threads of the server."),
+    https: bool = typer.Option(
+        False, "--https", help="Served behind an HTTPS reverse proxy: Secure cookies, trust its X-Forwarded-Proto."
+    ),
 ) -> None:
     """Serve the queue in the browser (server-rendered; keyboard shortcuts: press ? on a page)."""
 
     from ..review.web import create_app, is_loopback, serve
 
     engine = _open(db)
-    app = create_app(engine, require_login=login, host=host, reviewer=reviewer or getpass.getuser())
+    app = create_app(engine, require_login=login, host=host, reviewer=reviewer or getpass.getuser(), https=https)
     where = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
     typer.echo(f"review queue on {where} ({'login required' if app.config['REQUIRE_LOGIN'] else 'no login'})")
-    if not is_loopback(host):
-        typer.echo("bound beyond localhost: put it behind HTTPS (a reverse proxy) for use over a network", err=True)
+    if not is_loopback(host) and not https:
+        typer.echo("bound beyond localhost: serve it behind an HTTPS reverse proxy, with --https", err=True)
     serve(app, host, port, threads)
 
 

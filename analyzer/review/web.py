@@ -43,8 +43,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def create_app(engine: Engine, require_login: bool | None = None, host: str = "127.0.0.1", reviewer: str = "local"):
-    """The application for a database. Login is required beyond localhost (HC507 without accounts)."""
+def create_app(
+    engine: Engine, require_login: bool | None = None, host: str = "127.0.0.1", reviewer: str = "local", https=False
+):
+    """The application for a database. Login is required beyond localhost (HC507 without accounts).
+    ``https``: served behind an HTTPS reverse proxy (cookies marked Secure, its X-Forwarded-Proto trusted)."""
     local = is_loopback(host)
     if not local and require_login is False:
         raise HealthClaimsError(problem("HC508", reason=f"--no-login is refused for a server bound to {host}"))
@@ -59,11 +62,16 @@ def create_app(engine: Engine, require_login: bool | None = None, host: str = "1
         LOCAL_REVIEWER=reviewer,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(https),
         WTF_CSRF_TIME_LIMIT=None,  # valid as long as the session: a moderator's shift is long
         MAX_CONTENT_LENGTH=64 * 1024,
     )
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.extensions["review_engine"] = engine
+    if https:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     CSRFProtect(app)
     app.before_request(_guard)
     app.after_request(_headers)
@@ -100,7 +108,8 @@ def _guard():
 def _headers(response):
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin: CSRF protection checks the Referer of HTTPS posts; other sites get none
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
