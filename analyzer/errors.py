@@ -49,7 +49,7 @@ class Errors:
     HC501 = "cannot read the report: {reason}. Pass a report written by 'healthclaims scan --format json' or '--format jsonl'."
     HC502 = "malformed JSON on this line of the report ({reason}); the line is skipped, the other lines are imported."
     HC503 = "not a scan result here: {reason}; this document is skipped, the others are imported."
-    HC504 = "a finding here has no usable '{field}'; it is skipped, the others are imported."
+    HC504 = "{where}a finding has no usable '{field}'; it is skipped, the others are imported."
     HC505 = "cannot open the review database {db}: {reason}. Check --db (a file path, sqlite:///… or postgresql://…)."
     HC506 = "the review queue needs the 'review' extra ({reason}); install it with: pip install 'healthclaims[review]'."
     HC507 = "a server bound to {host} needs accounts: add one with 'healthclaims review user add NAME' (--db the same database)."

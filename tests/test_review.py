@@ -456,3 +456,40 @@ def test_behind_an_https_proxy_the_session_cookie_is_secure(queue):
         client.post("/logout", base_url=site, data={"csrf_token": data["csrf_token"]}, headers=elsewhere).status_code
         == 400
     )
+
+
+def test_the_migrations_build_exactly_the_models_tables(db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from analyzer.review.db import Base
+
+    engine = open_db(db)
+    open_db(db)  # a second open finds the schema at the newest revision and changes nothing
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_a_bad_document_of_a_json_report_is_named_by_its_place(tmp_path, reports, run_cli):
+    data = json.loads(reports["json"].read_text("utf-8"))
+    data["documents"][1] = {"id": "broken"}
+    del data["documents"][2]["findings"][0]["severity"]
+    report = write(tmp_path / "bad.json", json.dumps(data))
+    code, out, err = run_cli("review", "import", str(report), "--db", str(tmp_path / "q.sqlite"))
+    assert code == 2 and "3 findings added" in out
+    assert f"{report}: error HC503: not a scan result here: document 2 of the report: no 'findings' list" in err
+    assert f"{report}: error HC504: document 3 of the report: a finding has no usable 'severity'" in err
+
+
+def test_login_goes_back_only_to_a_path_of_this_server():
+    from analyzer.review.web import _local_target
+
+    assert _local_target("/item/3?decision=open") == "/item/3?decision=open"
+    for target in (
+        "//evil.example/",
+        "/\\evil.example",
+        "https://evil.example/",
+        "item/3",
+        "/x\r\nSet-Cookie: a=b",
+    ):
+        assert _local_target(target) is None, target

@@ -60,7 +60,7 @@ def read_report(path: Path) -> ReportEntries:
     except (OSError, UnicodeDecodeError) as exc:
         return ReportEntries(problems=[problem("HC501", str(path), reason=getattr(exc, "strerror", None) or str(exc))])
     stripped = raw.lstrip()
-    if stripped.startswith("{") and '"documents"' in stripped[:4096] or path.suffix.lower() == ".json":
+    if (stripped.startswith("{") and '"documents"' in stripped[:4096]) or path.suffix.lower() == ".json":
         return _read_json(raw, path)
     return _read_jsonl(raw, path)
 
@@ -73,8 +73,7 @@ def _read_json(raw: str, path: Path) -> ReportEntries:
     if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
         return ReportEntries(problems=[problem("HC501", str(path), reason="no 'documents' list")])
     entries = ReportEntries(evidence=evidence_table(data.get("evidence")))
-    for entry in data["documents"]:
-        entries.documents.append((None, entry))
+    entries.documents = [(None, entry) for entry in data["documents"]]
     return entries
 
 
@@ -126,14 +125,11 @@ def resolve_evidence(finding: dict, table: dict[str, dict]) -> list[dict]:
 
 def candidates(entries: ReportEntries, report: Path, text_field: str = "text") -> Iterator[Candidate]:
     """Every valid finding of the report's documents, keyed; bad ones add a problem to ``entries``."""
-    wanted: dict[str, set[int]] = {}
-    for _, entry in entries.documents:
-        if isinstance(entry, dict) and entry.get("findings") and isinstance(entry.get("source_line"), int):
-            wanted.setdefault(str(entry.get("path", "")), set()).add(entry["source_line"])
-    sources = SourceTexts(report, text_field, wanted)
-    for line, entry in entries.documents:
+    sources = SourceTexts(report, text_field, _posts_with_findings(entries))
+    for index, (line, entry) in enumerate(entries.documents, start=1):
+        where = "" if line is not None else f"document {index} of the report: "
         if not isinstance(entry, dict) or not isinstance(entry.get("findings"), list):
-            entries.problems.append(problem("HC503", str(report), line, reason="no 'findings' list"))
+            entries.problems.append(problem("HC503", str(report), line, reason=where + "no 'findings' list"))
             continue
         doc = SimpleNamespace(
             id=str(entry.get("id", "")), path=str(entry.get("path", "")), source_line=entry.get("source_line")
@@ -142,13 +138,22 @@ def candidates(entries: ReportEntries, report: Path, text_field: str = "text") -
         for finding in entry["findings"]:
             bad = _missing_field(finding)
             if bad:
-                entries.problems.append(problem("HC504", str(report), line, field=bad))
+                entries.problems.append(problem("HC504", str(report), line, field=bad, where=where))
                 continue
             finding = {**finding, "evidence": resolve_evidence(finding, entries.evidence)}
             key = finding_key(SimpleNamespace(document=doc), SimpleNamespace(**finding))
             repeats[key] += 1
             digest = hashlib.sha256("|".join((*key, str(repeats[key]))).encode("utf-8")).hexdigest()[:32]
             yield sources.place(_candidate(digest, doc, finding))
+
+
+def _posts_with_findings(entries: ReportEntries) -> dict[str, set[int]]:
+    """Post export path -> the lines of its posts that have findings (the only ones read again)."""
+    wanted: dict[str, set[int]] = {}
+    for _, entry in entries.documents:
+        if isinstance(entry, dict) and entry.get("findings") and isinstance(entry.get("source_line"), int):
+            wanted.setdefault(str(entry.get("path", "")), set()).add(entry["source_line"])
+    return wanted
 
 
 def _missing_field(finding: object) -> str | None:

@@ -235,10 +235,16 @@ def login_page():
         if store.check_password(_engine(), name, request.form.get("password", "")):
             session.clear()
             session["user"] = name
-            target = request.form.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("queue"), 303)
+            return redirect(_local_target(request.form.get("next", "")) or url_for("queue"), 303)
         error = "Unknown user name or wrong password."
     return render_template("login.html", error=error, next=request.values.get("next", "")), (401 if error else 200)
+
+
+def _local_target(target: str) -> str | None:
+    """A path on this server to go back to after login; anything else (//host, /\\host, a URL) is refused."""
+    if target.startswith("/") and target[1:2] not in ("/", "\\") and not any(c in target for c in "\\\r\n"):
+        return target
+    return None
 
 
 def logout_action():
