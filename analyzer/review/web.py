@@ -13,7 +13,7 @@ import ipaddress
 import secrets
 from urllib.parse import urlencode
 
-from flask import Flask, abort, g, redirect, render_template, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -93,7 +93,7 @@ def _secret_key(engine: Engine) -> str:
 
 
 def _guard():
-    app = _app()
+    app = current_app
     if app.config["LOCAL_ONLY"] and request.host.rsplit(":", 1)[0] not in LOCAL_HOSTS:
         abort(400)
     user = session.get("user")
@@ -116,14 +116,8 @@ def _headers(response):
     return response
 
 
-def _app() -> Flask:
-    from flask import current_app
-
-    return current_app
-
-
 def _engine() -> Engine:
-    return _app().extensions["review_engine"]
+    return current_app.extensions["review_engine"]
 
 
 def filters_from(args) -> dict[str, str]:
