@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from helpers import jsonl, write
-from review_support import BACKENDS, POSTS, LiveServer, csrf_token, database, form_version, open_db
+from test_review_support import BACKENDS, POSTS, LiveServer, csrf_token, database, form_version, open_db
 
 pytest.importorskip("sqlalchemy")
 pytest.importorskip("flask")

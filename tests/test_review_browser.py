@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 from helpers import jsonl
-from review_support import BACKENDS, POSTS, LiveServer, database, open_db
+from test_review_support import BACKENDS, POSTS, LiveServer, database, open_db
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
