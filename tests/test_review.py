@@ -493,3 +493,24 @@ def test_login_goes_back_only_to_a_path_of_this_server():
         "/x\r\nSet-Cookie: a=b",
     ):
         assert _local_target(target) is None, target
+
+
+def test_over_http_a_remote_server_answers_nothing_without_login(queue):
+    """The application as bound beyond localhost, served for real (on 127.0.0.1 for the test)."""
+    import requests
+
+    from analyzer.review.web import create_app
+
+    item = items_of(queue)[("hostile", "disease-treatment")]
+    with LiveServer(create_app(queue, host="0.0.0.0")) as server:
+        for path in ("/", f"/item/{item.id}", "/stats", "/export.jsonl", "/?category=disease_claim", "/item/999"):
+            response = requests.get(server.url + path, allow_redirects=False, timeout=30)
+            assert response.status_code == 302 and response.headers["Location"].startswith("/login"), path
+            assert "elderberry" not in response.text
+        for path in (f"/item/{item.id}/decide", "/logout", "/item/999/decide"):
+            response = requests.post(server.url + path, data={"action": "confirm", "version": "1"}, timeout=30)
+            assert response.status_code in (400, 401), path
+        login = requests.get(server.url + "/login", timeout=30)
+        assert login.status_code == 200 and "elderberry" not in login.text
+        assert requests.get(server.url + "/static/review.js", timeout=30).status_code == 200  # assets only
+    assert items_of(queue)[("hostile", "disease-treatment")].version == 1
