@@ -69,22 +69,32 @@ def open_db(url: str):
 
 
 class LiveServer:
-    """The application served by Waitress on 127.0.0.1 (a free port) in a thread."""
+    """The application served by Waitress on 127.0.0.1 (a free port) in a thread, which also closes
+    every connection when the test is done (a browser keeps its connections open)."""
 
     def __init__(self, app):
         from waitress import create_server
 
         self.server = create_server(app, host="127.0.0.1", port=0, threads=6)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        from waitress import wasyncore
+
+        while not self.stopping.is_set():
+            wasyncore.loop(timeout=0.1, map=self.server._map, count=1)
+        wasyncore.close_all(self.server._map)
+        self.server.task_dispatcher.shutdown()
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.server.close()
-        self.thread.join(timeout=10)
+        self.stopping.set()
+        self.thread.join(timeout=30)
 
 
 def csrf_token(html: str) -> str:

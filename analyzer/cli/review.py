@@ -6,13 +6,14 @@ The database toolkit and the web framework are imported inside the commands, so 
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import getpass
 import importlib
 import json
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 import typer
 
@@ -40,8 +41,10 @@ class StatsFormat(str, enum.Enum):
     json = "json"
 
 
-def _open(db: str):
-    """The database for ``--db``, migrated (HC506 without the 'review' extra)."""
+@contextlib.contextmanager
+def _database(db: str) -> Iterator:
+    """The database for ``--db``, migrated (HC506 without the 'review' extra); its connections close
+    when the block ends."""
     for module in ("sqlalchemy", "alembic", "flask", "flask_wtf", "argon2", "waitress"):
         try:
             importlib.import_module(module)
@@ -49,7 +52,11 @@ def _open(db: str):
             raise HealthClaimsError(problem("HC506", reason=str(exc))) from None
     from ..review.db import open_database
 
-    return open_database(db)
+    engine = open_database(db)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @review_app.command("import")
@@ -63,14 +70,14 @@ def import_command(
 
     from ..review.store import import_report
 
-    engine = _open(db)
     failed = False
-    for report in reports:
-        result = import_report(engine, report, text_field)
-        for prob in result.problems:
-            typer.echo(prob.format(), err=True)
-        failed = failed or bool(result.problems)
-        typer.echo(f"{report}: {result.added} findings added, {result.already} already in the queue")
+    with _database(db) as engine:
+        for report in reports:
+            result = import_report(engine, report, text_field)
+            for prob in result.problems:
+                typer.echo(prob.format(), err=True)
+            failed = failed or bool(result.problems)
+            typer.echo(f"{report}: {result.added} findings added, {result.already} already in the queue")
     raise typer.Exit(2 if failed else 0)
 
 
@@ -97,13 +104,13 @@ def serve_command(
 
     from ..review.web import create_app, is_loopback, serve
 
-    engine = _open(db)
-    app = create_app(engine, require_login=login, host=host, reviewer=reviewer or getpass.getuser(), https=https)
-    where = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
-    typer.echo(f"review queue on {where} ({'login required' if app.config['REQUIRE_LOGIN'] else 'no login'})")
-    if not is_loopback(host) and not https:
-        typer.echo("bound beyond localhost: serve it behind an HTTPS reverse proxy, with --https", err=True)
-    serve(app, host, port, threads)
+    with _database(db) as engine:
+        app = create_app(engine, require_login=login, host=host, reviewer=reviewer or getpass.getuser(), https=https)
+        where = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
+        typer.echo(f"review queue on {where} ({'login required' if app.config['REQUIRE_LOGIN'] else 'no login'})")
+        if not is_loopback(host) and not https:
+            typer.echo("bound beyond localhost: serve it behind an HTTPS reverse proxy, with --https", err=True)
+        serve(app, host, port, threads)
 
 
 @review_app.command("export")
@@ -117,7 +124,8 @@ def export_command(
 
     from ..review.store import export_lines
 
-    lines = export_lines(_open(db))
+    with _database(db) as engine:
+        lines = export_lines(engine)
     text = "".join(json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n" for line in lines)
     if output is None:
         sys.stdout.write(text)
@@ -136,7 +144,8 @@ def stats_command(
 
     from ..review.stats import compute, format_text
 
-    stats = compute(_open(db))
+    with _database(db) as engine:
+        stats = compute(engine)
     if output_format is StatsFormat.json:
         typer.echo(json.dumps(stats, indent=2, sort_keys=True))
     else:
@@ -154,10 +163,10 @@ def user_add(
 
     from ..review.store import add_user
 
-    engine = _open(db)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    add_user(engine, name, password)
+    with _database(db) as engine:
+        add_user(engine, name, password)
     typer.echo(f"user '{name}' added")
