@@ -58,6 +58,15 @@ class Errors:
     HC309 = "'allow' entry {index} is blank, which would allow every sentence; remove it or write the phrase to allow."
     HC310 = "'severity' takes rule ids, and '{name}' is a category; set the severity of its rules instead ({rules})."
     HC306 = "cannot compute the lines changed since '{ref}': {reason}. Run inside a git checkout that has that ref (fetch it first)."
+    # Review queue (HC5xx): a bad line of a report is skipped, the rest is still imported.
+    HC501 = "cannot read the report: {reason}. Pass a report written by 'healthclaims scan --format json' or '--format jsonl'."
+    HC502 = "malformed JSON on this line of the report ({reason}); the line is skipped, the other lines are imported."
+    HC503 = "not a scan result here: {reason}; this document is skipped, the others are imported."
+    HC504 = "{where}a finding has no usable '{field}'; it is skipped, the others are imported."
+    HC505 = "cannot open the review database {db}: {reason}. Check --db (a file path, sqlite:///… or postgresql://…)."
+    HC506 = "the review queue needs the 'review' extra ({reason}); install it with: pip install 'healthclaims[review]'."
+    HC507 = "a server bound to {host} needs accounts: add one with 'healthclaims review user add NAME' (--db the same database)."
+    HC508 = "{reason}."
 
 
 @dataclass

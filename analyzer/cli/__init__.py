@@ -441,6 +441,12 @@ def train_command(
     typer.echo(f"trained on {len(examples)} lines ({sum(e.label for e in examples)} claims): {output}")
 
 
+# 'healthclaims review': its module imports only Typer; the database and web code load per command.
+from .review import review_app  # noqa: E402  (needs reports_errors above)
+
+app.add_typer(review_app, name="review")
+
+
 def main() -> None:
     """Console entry point: no traceback reaches the user."""
     try:
