@@ -149,14 +149,19 @@ SCAN_OPTIONS = {
         help="With --format jsonl --output FILE: continue a killed run after the documents already in FILE.",
     ),
     "progress": _option(
-        None, "--progress/--no-progress", help="Progress line on stderr (default: on when stderr is a terminal)."
+        None,
+        "--progress/--no-progress",
+        help="Progress line on stderr (default: on when stderr is a terminal, from 2 s into the run).",
     ),
     "id_field": _option("id", "--id-field", help="JSONL field holding the post id."),
     "text_field": _option("text", "--text-field", help="JSONL field holding the post text."),
     "color": _option(
         None, "--color/--no-color", help="Force colour on or off (default: on for a terminal, off with NO_COLOR)."
     ),
-    "quiet": _option(False, "--quiet", "-q", help="Print findings only, no summary line when there are none."),
+    "quiet": _option(
+        False, "--quiet", "-q", help="Text: one line per finding and nothing else (no summary, no progress line)."
+    ),
+    "statistics": _option(False, "--statistics", help="Text: count the findings per rule instead of listing them."),
 }
 
 
@@ -184,6 +189,7 @@ def scan(
     text_field: str = SCAN_OPTIONS["text_field"],
     color: Optional[bool] = SCAN_OPTIONS["color"],
     quiet: bool = SCAN_OPTIONS["quiet"],
+    statistics: bool = SCAN_OPTIONS["statistics"],
 ) -> None:
     """Scan text, Markdown, HTML and JSONL posts for health claims."""
     parameters = dict(locals())  # the parameters by name (read before any other name is bound here)
