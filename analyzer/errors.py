@@ -1,7 +1,7 @@
 """Stable error codes, in the manner of spaCy's ``errors.py``.
 
 Every message a user can see carries a code (``HC1xx`` input, ``HC2xx``
-patterns, ``HC3xx`` usage/config) and says how to fix the problem.
+patterns, ``HC3xx`` usage/config, ``HC4xx`` reports) and says how to fix the problem.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ class Errors:
     HC307 = "{reason}."
     HC308 = "the Dask engine is not installed ({reason}); install it with: pip install 'healthclaims[dask]'."
     HC306 = "cannot compute the lines changed since '{ref}': {reason}. Run inside a git checkout that has that ref (fetch it first)."
+    # Reports (HC4xx)
+    HC401 = "unknown evidence id '{id}'{hint}; report findings name their evidence ids (the JSON report's 'evidence' table)."
 
 
 @dataclass

@@ -347,6 +347,20 @@ def evidence_coverage(
         typer.echo(format_text(result))
 
 
+@evidence_app.command("show")
+@reports_errors
+def evidence_show(
+    entry_id: str = typer.Argument(..., help="An evidence id, as a finding in a report names it."),
+    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
+    patterns: Optional[List[Path]] = PatternsOption,
+) -> None:
+    """Print one evidence entry in full: verdict, summary, sources (HC401 for an unknown id)."""
+    from .evidence_show import entry_json, entry_text, find_entry
+
+    entry = find_entry(_pack(patterns), entry_id)
+    typer.echo(entry_json(entry) if output_format is OutputFormat.json else entry_text(entry))
+
+
 def _scorer(model: Optional[Path], no_scorer: bool) -> str:
     """The pipeline's ``scorer`` setting for these options (HC107 for a missing model folder)."""
     if no_scorer:
