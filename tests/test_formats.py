@@ -212,6 +212,7 @@ def test_statistics_and_quiet(tmp_path, run_cli):
     assert sum(counts) == json.loads(full)["summary"]["findings"]
     code, out, _ = run_cli("scan", "--quiet", str(posts))
     assert code == 1 and len(out.splitlines()) == sum(counts) and "Found" not in out
+    assert 'disease_claim/disease-treatment "cure arthritis" (confidence ' in out.splitlines()[0]
     code, _, err = run_cli("scan", "--statistics", "-f", "json", str(posts))
     assert code == 2 and "HC307" in err
 

@@ -4,7 +4,8 @@ line with its qualifiers and basis, the sentence with the claim marked, and one 
 
 Lines are cut to ``RenderContext.width``: the terminal's width when writing to a terminal, the
 ``COLUMNS`` environment variable when it is set, else nothing is cut (a file or a pipe gets every
-sentence whole, for grep and editors). ``--quiet`` prints the first line of each finding only;
+sentence whole, for grep and editors). ``--quiet`` prints the first line of each finding only,
+with the claim's words;
 ``--statistics`` prints a count per rule instead of the findings. Paths, ids and scanned text are
 shown through :func:`~._common.visible`: control and bidi characters appear as escapes, never raw.
 """
@@ -19,7 +20,7 @@ from typing import TextIO
 
 from ...findings import Finding, ScanResult
 from .. import RenderContext, Report
-from ._common import claim_spans, first_source, headline, qualifiers, short_basis, visible
+from ._common import claim_spans, first_source, headline, one_line, qualifiers, short_basis, visible
 
 _COLOURS = {"high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 _BOLD, _DIM, _RESET, _MARK = "\033[1m", "\033[2m", "\033[0m", "\033[1;4m"
@@ -91,9 +92,10 @@ def finding_lines(result: ScanResult, f: Finding, context: RenderContext) -> lis
 
     subject = f" [{visible(f.substance)}]" if f.substance else ""
     basis = short_basis(f.basis)
+    claim = f' "{one_line(f.text)}"' if context.quiet else ""  # the one line has the claim itself
     head = (
         f"{paint(location(result, f), _BOLD)}: {paint(f.severity, _COLOURS[f.severity])} "
-        f"{f.category}/{f.rule_id}{qualifiers(f)}{subject}" + (f" basis: {basis}" if basis else "")
+        f"{f.category}/{f.rule_id}{claim}{qualifiers(f)}{subject}" + (f" basis: {basis}" if basis else "")
     )
     if context.quiet:
         return [head]
