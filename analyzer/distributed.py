@@ -37,6 +37,7 @@ def _scan_records(
     records: Iterable[tuple[str, str, object, list[dict]]], patterns: tuple[str, ...], text_field: str
 ) -> list[dict]:
     """(id, source, text, problems) records -> output rows, using this process's cached pipeline."""
+    from .report import finding_entry
     from .run.inputs import surrogate_problem
     from .run.pipeline import analyze_many, get_pipeline, locate
 
@@ -53,7 +54,8 @@ def _scan_records(
     found = analyze_many([text for _, _, text, probs in records if not probs], nlp)
     rows = []
     for doc_id, _source, text, probs in records:
-        findings = [] if probs else [f.to_dict() for f in locate(text, next(found))]
+        # as a --format jsonl line holds them: the first evidence entry's verdict, headline and URL, the rest by id
+        findings = [] if probs else [finding_entry(f, lead=True) for f in locate(text, next(found))]
         status = "error" if probs else ("empty" if not str(text).strip() else "ok")
         rows.append(
             {

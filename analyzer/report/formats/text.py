@@ -102,8 +102,9 @@ def finding_lines(result: ScanResult, f: Finding, context: RenderContext) -> lis
     sentence = marked_sentence(f.sentence or f.text, [f.text])
     width = None if context.width is None else context.width - len(INDENT)
     shown = cut(sentence, width, max(sentence.find(_OPEN), 0))
-    if context.colour:
-        shown = shown.replace(_OPEN, _MARK).replace(_CLOSE, _RESET)
+    if context.colour:  # a claim cut at the line's end still ends its colour there
+        unclosed = shown.count(_OPEN) > shown.count(_CLOSE)
+        shown = shown.replace(_OPEN, _MARK).replace(_CLOSE, _RESET) + (_RESET if unclosed else "")
     else:
         shown = shown.replace(_OPEN, "«").replace(_CLOSE, "»")
     return [head, INDENT + shown, evidence_line(f, context.width)]
