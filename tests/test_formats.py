@@ -242,3 +242,12 @@ def test_progress_line_waits_for_a_slow_run():
     meter.update(10)
     meter.close()
     assert "1 documents" in slow.getvalue() and slow.getvalue().endswith("\n")
+
+
+def test_problem_messages_escape_the_path(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = "odd\x1b]0;title\x07\n::error::x.txt"
+    (tmp_path / name).write_bytes(b"a\x00b")
+    code, _, err = run_cli("scan", name)
+    assert code == 2 and "\x1b" not in err and "\x07" not in err
+    assert err.splitlines()[0].startswith("odd\\x1b]0;title\\x07\\n::error::x.txt:1: error HC102")

@@ -300,4 +300,6 @@ def _total_bytes(paths: list[str]) -> int | None:
 
 
 def _err(message: str) -> None:
-    typer.echo(message, err=True)
+    from ..report.formats._common import visible
+
+    typer.echo(visible(message), err=True)  # a path or id cannot send escapes or lines to the terminal
