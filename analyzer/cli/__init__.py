@@ -151,7 +151,7 @@ SCAN_OPTIONS = {
     "progress": _option(
         None,
         "--progress/--no-progress",
-        help="Progress line on stderr (default: on when stderr is a terminal, from 2 s into the run).",
+        help="Progress line on stderr (default: on a terminal, from 2 s after the first document is done).",
     ),
     "id_field": _option("id", "--id-field", help="JSONL field holding the post id."),
     "text_field": _option("text", "--text-field", help="JSONL field holding the post text."),

@@ -1,7 +1,8 @@
 """A progress line on stderr for long runs: documents, documents/s and, when the input size is known, an ETA.
 
-Nothing is drawn for a run that finishes within ``delay`` seconds (2 by default), so a quick scan of
-a few files prints no progress line at all, as ruff prints none.
+Nothing is drawn until ``delay`` seconds (2 by default) after the first document is done (loading
+the pipeline takes seconds of its own), so a quick scan of a few files prints no progress line at
+all, as ruff prints none.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ class Progress:
         self.enabled = enabled
         self.stream = stream or sys.stderr
         self.every = every
+        self.delay = delay
         self.start = time.monotonic()
-        self.last = self.start + delay - every  # the first line is drawn ``delay`` seconds in
+        self.last = float("inf")  # set by the first document
         self.drawn = False
         self.docs = 0
         self.bytes = 0
@@ -36,6 +38,8 @@ class Progress:
         if not self.enabled:
             return
         now = time.monotonic()
+        if self.docs == 1:  # the clock starts once the pipeline is loaded and a document is done
+            self.last = now + self.delay - self.every
         if now - self.last >= self.every:
             self.last = now
             self._draw(now)

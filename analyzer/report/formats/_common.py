@@ -78,9 +78,15 @@ def headline(summary: str, limit: int = 160) -> str:
     return first[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
+_AUTHORITY = re.compile(r"\d+ CFR \d+\.\d+(?:\([a-z]\))?|FD&C Act|\bFTC\b|\bFDA\b")
+
+
 def short_basis(basis: dict) -> str:
-    """The first authority a rule's basis names (``21 CFR 101.93(g)(2)(i) and (iv)``, ``FTC Act section 5``)."""
-    return (basis.get("authority") or "").split(";")[0].strip()
+    """A rule's basis in short form: the regulations and agencies its authority names, in order
+    (``21 CFR 101.93(g) / FD&C Act``, ``FTC``); else the authority's first part."""
+    authority = basis.get("authority") or ""
+    named = list(dict.fromkeys(_AUTHORITY.findall(authority)))
+    return " / ".join(named) if named else authority.split(";")[0].strip()
 
 
 def claim_spans(sentence: str, claims: list[str]) -> list[tuple[int, int]]:

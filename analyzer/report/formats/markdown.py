@@ -13,7 +13,7 @@ from typing import TextIO
 
 from ...findings import Finding, ScanResult
 from .. import RenderContext, Report, tables
-from ._common import claim_spans, qualifiers, short_basis, visible
+from ._common import claim_spans, qualifiers, visible
 
 SEVERITIES = ("high", "medium", "low")
 # A zero-width space after @ and # keeps GitHub from turning them into mentions and issue links.
@@ -53,7 +53,7 @@ def _summary_table(report: Report, w) -> None:
 def _finding_item(r: ScanResult, f: Finding) -> str:
     line, column = r.location(f)
     subject = f" \\[{_md(f.substance)}\\]" if f.substance else ""
-    basis = short_basis(f.basis)
+    basis = f.basis.get("authority", "")
     refs = ", ".join(f"[{_md(ev['id'])}](#{ev['id']}) ({ev['fit']})" for ev in f.evidence)
     return (
         f"- {line}:{column} **{f.severity}** {f.category}/{f.rule_id}{qualifiers(f)}{subject}: "

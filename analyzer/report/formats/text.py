@@ -82,8 +82,11 @@ def evidence_line(f: Finding, width: int | None) -> str:
         return ""
     summary, url = first_source(f)
     head = f"{INDENT}= {f.evidence[0].get('verdict', '').replace('_', ' ')}: "
-    room = None if width is None else max(width - len(head) - len(url) - 1, 20)
-    return f"{head}{cut(visible(headline(summary)), room)} {visible(url)}".rstrip()
+    url = visible(url)
+    room = None if width is None else width - len(head) - len(url) - 1
+    if room is not None and room < 12:  # no room for words: the verdict and the URL
+        return f"{head}{url}".rstrip()
+    return f"{head}{cut(visible(headline(summary)), room)} {url}".rstrip()
 
 
 def finding_lines(result: ScanResult, f: Finding, context: RenderContext) -> list[str]:
@@ -93,10 +96,14 @@ def finding_lines(result: ScanResult, f: Finding, context: RenderContext) -> lis
     subject = f" [{visible(f.substance)}]" if f.substance else ""
     basis = short_basis(f.basis)
     claim = f' "{one_line(f.text)}"' if context.quiet else ""  # the one line has the claim itself
-    head = (
-        f"{paint(location(result, f), _BOLD)}: {paint(f.severity, _COLOURS[f.severity])} "
-        f"{f.category}/{f.rule_id}{claim}{qualifiers(f)}{subject}" + (f" basis: {basis}" if basis else "")
-    )
+    where = location(result, f)
+    tail = f"{f.category}/{f.rule_id}{claim}{qualifiers(f)}" + (f" basis: {basis}" if basis else "") + subject
+    if context.width is not None:  # the location, severity and rule stay whole; the rest is cut to fit
+        tail = tail[: len(f.category) + len(f.rule_id) + 1] + cut(
+            tail[len(f.category) + len(f.rule_id) + 1 :],
+            max(context.width - len(where) - len(f.severity) - len(f.category) - len(f.rule_id) - 4, 1),
+        )
+    head = f"{paint(where, _BOLD)}: {paint(f.severity, _COLOURS[f.severity])} {tail}"
     if context.quiet:
         return [head]
     sentence = marked_sentence(f.sentence or f.text, [f.text])
