@@ -251,3 +251,12 @@ def test_problem_messages_escape_the_path(tmp_path, run_cli, monkeypatch):
     code, _, err = run_cli("scan", name)
     assert code == 2 and "\x1b" not in err and "\x07" not in err
     assert err.splitlines()[0].startswith("odd\\x1b]0;title\\x07\\n::error::x.txt:1: error HC102")
+
+
+def test_json_layout_is_json_whatever_the_text():
+    from analyzer.report.formats.json import layout
+
+    value = {"b": [{"x": 'quote " and \\ and \n\u2028'}, []], "a": {"c": {"d": [1, None, True]}}, "e": {}}
+    text = layout(value)
+    assert json.loads(text) == value
+    assert text.splitlines()[1] == '  "a": {' and '"e": {}' in text  # sorted keys, indented
