@@ -263,6 +263,14 @@ PAIR_PROBES = {
     "Vitamin D prevents cognitive decline.": "vitamin-d-cognition",
     "Apple cider vinegar kills bacterial infections.": "apple-cider-vinegar-infections",
     "Magnesium cures muscle pain.": "magnesium-muscle-cramps",
+    # round 2
+    "Chromium capsules melt body fat.": "chromium-weight-loss",
+    "Caffeine pills burn belly fat.": "caffeine-weight-loss",
+    "Zinc tablets cure male infertility.": "zinc-male-fertility",
+    "Turmeric lowers your cholesterol naturally.": "turmeric-cholesterol",
+    "Vitamin D drops cure autism.": "vitamin-d-autism",
+    "Vitamin C lowers cholesterol.": "vitamin-c-cholesterol",
+    "Lion's mane clears brain fog.": "lions-mane-memory",
 }
 
 
