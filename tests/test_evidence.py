@@ -271,6 +271,9 @@ PAIR_PROBES = {
     "Vitamin D drops cure autism.": "vitamin-d-autism",
     "Vitamin C lowers cholesterol.": "vitamin-c-cholesterol",
     "Lion's mane clears brain fog.": "lions-mane-memory",
+    "Ashwagandha capsules boost your immune system.": "ashwagandha-immune-system",
+    "This multivitamin cures your hangover.": "multivitamin-hangover",
+    "CBD oil balances your endocannabinoid system.": "cbd-endocannabinoid-claims",
 }
 
 
