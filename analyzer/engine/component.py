@@ -29,6 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..findings import Finding
+from ..packs import cache as pack_cache
 from ..packs.loader import PatternPack, cached_pack, load_pack
 from .claims import NO_SUBJECT, Candidate, FindingBuilder, dedupe
 from .context import ContextMatcher, Hit, assess
@@ -68,9 +69,17 @@ class HealthClaims:
         self.pack = pack
         self.rules = {r.id: r for r in pack.active_rules()}
         product_names = ProductNames(pack)
-        self.tagger = LexiconTagger(nlp, pack, product_names)
+        # the tokenized terms and the gate's anchors, from the pack cache when it holds them
+        key = pack_cache.compiled_key(pack.fingerprint, nlp)
+        cached = pack_cache.load("terms", key) if key else None
+        self.tagger = LexiconTagger(nlp, pack, product_names, cached[0] if cached else None)
         self.matcher = RuleMatcher({r.id: r.patterns for r in self.rules.values()}, pack.groups, nlp.vocab)
-        anchors = choose_anchors(self.tagger.term_docs, self.matcher.patterns, split_pieces(nlp.tokenizer))
+        if cached:
+            anchors = cached[1]
+        else:
+            anchors = choose_anchors(self.tagger.term_docs, self.matcher.patterns, split_pieces(nlp.tokenizer))
+            if key:
+                pack_cache.store("terms", key, (self.tagger.term_keys, anchors))
         # the gate on raw text, exact only for the tokenizer it was built for (see gate_holds_for)
         self.gate = build_gate(nlp, anchors, product_names)
         self._gate_tokenizer = tokenizer_state(nlp.tokenizer)
@@ -318,5 +327,17 @@ def make_health_claims(
     """
     # the CLI has usually loaded (and validated) the same pack already
     pack = cached_pack(tuple(patterns)) if include_builtin else load_pack(patterns, include_builtin=False)
-    model = cached_scorer(None if scorer == "builtin" else scorer) if scorer else None
+    model = (_ShippedScorer() if scorer == "builtin" else cached_scorer(scorer)) if scorer else None
     return HealthClaims(nlp, name, pack, evidence_limit=evidence_limit, scorer=model, min_confidence=min_confidence)
+
+
+class _ShippedScorer:
+    """The shipped scorer, loaded when a sentence is first scored: a run whose texts never
+    reach the scorer (no health words) does not pay for loading it."""
+
+    @property
+    def policy(self):
+        return cached_scorer(None).policy
+
+    def __call__(self, views):
+        return cached_scorer(None)(views)
