@@ -44,7 +44,7 @@ class Errors:
     HC218 = "the lexicons have {count} terms in all, more than the {limit} allowed; split the pack or drop rare terms."
     HC219 = "YAML anchors and aliases (&name, *name) are not allowed in pattern files (an alias can expand exponentially or refer to itself); write the value out."
     HC220 = "YAML nested more than {limit} levels deep."
-    HC221 = "pattern file of {size} bytes, more than the {limit} allowed."
+    HC221 = "{what} of {size} bytes, more than the {limit} allowed; split the pack or drop what it does not need."
     # Usage (HC3xx)
     HC301 = "unknown rule id '{id}'; run 'healthclaims rules' to list rule ids."
     HC302 = "labelled line {line} is invalid: {reason}; each line needs 'text' and 'label' (0 or 1)."

@@ -23,15 +23,16 @@ if TYPE_CHECKING:
     from .loader import PatternPack, Rule
 
 # Files and YAML
-MAX_FILE_BYTES = 4 * 1024 * 1024  # the largest built-in file is about 0.2 MB
+MAX_FILE_BYTES = 2 * 1024 * 1024  # one file (the largest built-in file is about 0.2 MB)
+MAX_PACK_BYTES = 8 * 1024 * 1024  # all the files of all packs (built-in: about 0.8 MB)
 MAX_YAML_DEPTH = 32  # built-in files nest 6 deep
 # Rule patterns
 MAX_ELEMENTS = 16  # elements of one pattern, gaps included (built-in: 8); the matcher nests a loop per element
 MAX_OPTIONAL = 6  # optional words in one pattern: 2**6 variants (built-in: 2)
-MAX_COMBINATIONS = 10_000  # product over its gaps of (widest gap + 1): what one start may try (built-in: 91)
+MAX_COMBINATIONS = 1_000  # product over its gaps of (widest gap + 1): what one start may try (built-in: 91)
 MAX_PATTERNS = 5_000  # patterns of all rules (built-in: about 100)
 # Lexicons
-MAX_TERMS = 200_000  # lexicon terms of all classes, verb inflections included (built-in: about 8,000)
+MAX_TERMS = 50_000  # lexicon terms of all classes, verb inflections included (built-in: about 8,000)
 MAX_TERM_CHARS = 200  # one term
 
 

@@ -27,7 +27,7 @@ import yaml
 
 from ..errors import HealthClaimsError, Problem, problem
 from . import cache as pack_cache
-from .bounds import MAX_FILE_BYTES, MAX_YAML_DEPTH, check_bounds, check_yaml
+from .bounds import MAX_FILE_BYTES, MAX_PACK_BYTES, MAX_YAML_DEPTH, check_bounds, check_yaml
 from .inflect import inflections
 
 CATEGORIES = (
@@ -317,6 +317,11 @@ def load_pack(extra_dirs: Iterable[str | Path] = (), include_builtin: bool = Tru
             continue
         roots.append((str(p), p))
     files = [(label, _read_files(root, label)) for label, root in roots]
+    size = sum(len(data) for _, found in files for _, data in found if isinstance(data, bytes))
+    if size > MAX_PACK_BYTES:
+        where = roots[-1][0]
+        problems.append(problem("HC221", where, None, what="pattern packs together", size=size, limit=MAX_PACK_BYTES))
+        raise HealthClaimsError(problems)
     key = _fingerprint(files) if cache and not problems else None
     cached = pack_cache.load("pack", key) if key else None
     if isinstance(cached, PatternPack) and cached.fingerprint == key:
@@ -361,7 +366,9 @@ def _parse_pack(files: list[tuple[str, list[tuple[str, bytes | OSError]]]], prob
                 if isinstance(data, OSError):
                     raise data
                 if len(data) > MAX_FILE_BYTES:
-                    raise HealthClaimsError(problem("HC221", name, None, size=len(data), limit=MAX_FILE_BYTES))
+                    raise HealthClaimsError(
+                        problem("HC221", name, None, what="pattern file", size=len(data), limit=MAX_FILE_BYTES)
+                    )
                 kind, parsed, node = read_pattern_file(data.decode("utf-8"), name)
             except HealthClaimsError as exc:
                 problems.extend(exc.problems)
