@@ -25,6 +25,8 @@ Findings are stored on ``doc._.health_claims`` and as spans in
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -38,7 +40,7 @@ from .gate import NAMED_PRODUCT, ProductNames, Screen, build_gate, choose_anchor
 from .rulematch import RuleMatcher, Tag
 from .scoring import TARGET_ENTITY_CLASSES, ClaimScorer, Score, cached_scorer, scored_claim_rules, sentence_view
 from .segment import Segmenter, SentenceBounds, Sentences
-from .subjects import Mention, SubjectResolver
+from .subjects import NOTHING_CARRIED, Carried, Mention, SubjectResolver
 from .tagging import LexiconTagger
 from .words import TokenColumns, WordTypes
 
@@ -120,13 +122,19 @@ class HealthClaims:
         return doc
 
     def find(
-        self, doc: Doc, text: str | None = None, screen: Screen | None = None, keep_suppressed: bool = True
+        self,
+        doc: Doc,
+        text: str | None = None,
+        screen: Screen | None = None,
+        keep_suppressed: bool = True,
+        before: Carried = NOTHING_CARRIED,
     ) -> tuple[list[Finding], list[Finding]]:
         """Findings and suppressed findings in ``doc``, stage by stage.
 
         ``text``: the doc's text, when the caller has it; ``screen``: :meth:`screen` of that
         text, when the caller has screened it (the gate is then not repeated on tokens);
-        ``keep_suppressed=False``: the caller wants no suppressed findings (an empty list).
+        ``keep_suppressed=False``: the caller wants no suppressed findings (an empty list);
+        ``before``: the substances named before ``doc``, when it is a chunk of a longer text.
         """
         columns = TokenColumns(doc, self.words)
         named = self.product_name_tokens(columns, screen)
@@ -147,7 +155,7 @@ class HealthClaims:
         candidates += self.score(doc, sents, by_sent, candidates, hits)
         if not candidates:
             return [], []
-        self.resolve_subjects(doc, sents, by_sent, columns, candidates)
+        self.resolve_subjects(doc, sents, by_sent, columns, candidates, before)
         if not keep_suppressed:
             candidates = [c for c in candidates if not c.cues]
         findings = self.make_findings(doc, text, sents, columns, candidates)
@@ -156,6 +164,12 @@ class HealthClaims:
     def tags(self, doc: Doc) -> list[Tag]:
         """All the lexicon entities of ``doc``."""
         return self.tagger(doc, TokenColumns(doc, self.words).product_names())
+
+    def named_substances(self, doc: Doc) -> list[str]:
+        """The ids of the substances ``doc`` names (not generic ones like "herbs"), in order: what
+        carries on to the next chunk of a long text."""
+        generic = self._generic_substances
+        return [t.id for t in self.tags(doc) if t.cls == "SUBSTANCE" and t.id not in generic]
 
     def view(self, doc: Doc) -> list[str]:
         """The scorer's view of the whole of ``doc`` as one sentence (for training and evaluation)."""
@@ -190,11 +204,14 @@ class HealthClaims:
     ) -> None:
         """Context: the cues that suppress each candidate, and whether it is hedged."""
         in_sent: dict[int, tuple[SentenceBounds, list[Hit]]] = {}  # sentence -> its bounds and hits
+        by_start = sorted(range(len(hits)), key=lambda i: hits[i].start)  # found by bisection, kept in order
+        starts = [hits[i].start for i in by_start]
         for c in candidates:
             found = in_sent.get(c.sent)
             if found is None:
                 sent = sents[c.sent]
-                found = in_sent[c.sent] = (sent, [h for h in hits if h.start >= sent.start and h.end <= sent.end])
+                near = sorted(by_start[bisect.bisect_left(starts, sent.start) : bisect.bisect_left(starts, sent.end)])
+                found = in_sent[c.sent] = (sent, [hits[i] for i in near if hits[i].end <= sent.end])
             sent, local = found
             if local:
                 c.cues, c.hedged = assess(local, sent, c.start, c.end, c.own_tokens(), reasons=keep_suppressed)
@@ -206,6 +223,7 @@ class HealthClaims:
         by_sent: dict[int, list[Tag]],
         columns: TokenColumns,
         candidates: list[Candidate],
+        before: Carried = NOTHING_CARRIED,
     ) -> None:
         """Subject: the substance each candidate is about; a candidate without a product to be
         about (or about a conventional medicine) is suppressed."""
@@ -219,7 +237,7 @@ class HealthClaims:
             for t in here
             if t.cls in SUBJECT_CLASSES
         ]
-        resolver = SubjectResolver(doc, sents, mentions, columns.subject_flags)
+        resolver = SubjectResolver(doc, sents, mentions, columns.subject_flags, before)
         for c in candidates:
             keep, c.substance = resolver.resolve(
                 c.sent, c.start, c.end, c.rule.allow_conventional_subject, c.rule.requires_subject

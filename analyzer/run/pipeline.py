@@ -10,22 +10,42 @@ are mapped back to the original text.
 from __future__ import annotations
 
 import bisect
-import functools
 from typing import Callable, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
 
 from .. import engine  # noqa: F401  (registers the spaCy factories)
+from ..engine import scoring
+from ..engine.subjects import NOTHING_CARRIED
 from ..findings import Finding
 from .config import EngineSpec
 
 CHUNK_CHARS = 100_000
 
 
-@functools.lru_cache(maxsize=4)
+# A pipeline's vocabulary keeps every word type it has seen (spaCy never prunes its string store),
+# so a long run over posts full of new words (names, typos, URLs) would grow without end: a pipeline
+# that has taken in this many new strings is replaced by a fresh one between batches (about a second
+# to build from the pack cache; a new word costs some 0.5 to 1 KB, counting the scorer's vocabulary).
+MAX_NEW_STRINGS = 50_000
+_BUILT: dict[EngineSpec, tuple[Language, int]] = {}  # spec -> (pipeline, strings when built)
+
+
 def pipeline_for(spec: EngineSpec) -> Language:
-    return get_pipeline(spec.patterns, scorer=spec.scorer, min_confidence=spec.min_confidence)
+    """The pipeline of ``spec``, built once per process and rebuilt when its vocabulary has grown by
+    MAX_NEW_STRINGS (call it again for each batch: memory then stays flat over any number of posts)."""
+    found = _BUILT.get(spec)
+    if found is not None and len(found[0].vocab.strings) - found[1] <= MAX_NEW_STRINGS:
+        return found[0]
+    if found is not None:
+        del _BUILT[spec]
+        scoring.cached_scorer.cache_clear()  # the scorer's vocabulary grows with the same words
+    while len(_BUILT) >= 4:
+        del _BUILT[next(iter(_BUILT))]
+    nlp = get_pipeline(spec.patterns, scorer=spec.scorer, min_confidence=spec.min_confidence)
+    _BUILT[spec] = (nlp, len(nlp.vocab.strings))
+    return nlp
 
 
 def get_pipeline(
@@ -93,11 +113,9 @@ def analyze_many(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> I
     if analyze_one is None:
         yield from _through_pipeline(texts, nlp, batch_size)
         return
+    analyze_long = _long_texts(nlp)
     for text in texts:
-        if len(text) <= CHUNK_CHARS:
-            yield analyze_one(text)
-        else:
-            yield _joined([(offset, analyze_one(chunk)) for offset, chunk in chunk_text(text)])
+        yield analyze_one(text) if len(text) <= CHUNK_CHARS else analyze_long(text)
 
 
 def fast_path(nlp: Language) -> Callable[[str], list[Finding]] | None:
@@ -119,6 +137,28 @@ def fast_path(nlp: Language) -> Callable[[str], list[Finding]] | None:
         return find(make_doc(text), text, screened, keep_suppressed=False)[0]  # sorted
 
     return analyze_one
+
+
+def _long_texts(nlp: Language) -> Callable[[str], list[Finding]]:
+    """The findings of a text longer than a chunk, for the default pipeline (see :func:`fast_path`):
+    chunk by chunk, each chunk's doc dropped before the next is made, so memory follows the chunk
+    (and the findings). The substances named in earlier chunks carry on to the later ones: a claim
+    about "it" in the third chunk is about the product the first chunk named."""
+    component = nlp.get_pipe("health_claims")
+    screen, find, make_doc = component.gate.screen, component.find, nlp.make_doc
+
+    def analyze_long(text: str) -> list[Finding]:
+        found: list[tuple[int, list[Finding]]] = []
+        carried = NOTHING_CARRIED
+        for offset, chunk in chunk_text(text):
+            doc = make_doc(chunk)
+            screened = screen(chunk)
+            if screened.may_claim:
+                found.append((offset, find(doc, chunk, screened, keep_suppressed=False, before=carried)[0]))
+            carried = carried.then(component.named_substances(doc))
+        return _joined(found)
+
+    return analyze_long
 
 
 def _through_pipeline(texts: Iterable[str], nlp: Language, batch_size: int) -> Iterator[list[Finding]]:

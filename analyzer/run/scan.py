@@ -21,11 +21,11 @@ def scan_documents(
     if jobs > 1:
         yield from _scan_parallel(docs, spec, batch_size, jobs)
         return
-    nlp = pipeline_for(spec)
     pending: list[Document] = []
 
     def flush() -> Iterator[ScanResult]:
         ok = [d for d in pending if d.status == "ok"]
+        nlp = pipeline_for(spec)  # per batch: a pipeline whose vocabulary has grown is replaced
         results = iter(analyze_many([prose_view(d) for d in ok], nlp, batch_size=batch_size))
         for d in pending:
             found = locate(d.text, next(results)) if d.status == "ok" else []
@@ -39,15 +39,16 @@ def scan_documents(
     yield from flush()
 
 
-_WORKER_NLP = None
+_WORKER_SPEC = EngineSpec()
 
 
 _WORKER_FINISH = None
 
 
 def _init_worker(spec: EngineSpec, finish=None) -> None:
-    global _WORKER_NLP, _WORKER_FINISH
-    _WORKER_NLP = pipeline_for(spec)
+    global _WORKER_SPEC, _WORKER_FINISH
+    _WORKER_SPEC = spec
+    pipeline_for(spec)  # built before the first batch arrives
     _WORKER_FINISH = finish
 
 
@@ -70,7 +71,7 @@ def finished_in_workers(
 
 def _analyze_batch(pairs: list[tuple[str, str]]) -> list[list[Finding]]:
     """In a worker: findings (located in the original text) for (scanned text, original text) pairs."""
-    found = analyze_many([scanned for scanned, _ in pairs], _WORKER_NLP)
+    found = analyze_many([scanned for scanned, _ in pairs], pipeline_for(_WORKER_SPEC))
     return [locate(original, findings) for (_, original), findings in zip(pairs, found)]
 
 
