@@ -9,7 +9,8 @@ whose speed swings affects every case alike:
   compiled, then cached);
 - ``warm``: the cache filled by an earlier run;
 - ``no cache``: ``HEALTHCLAIMS_NO_CACHE=1`` (what every run cost before the cache);
-- ``python``: the interpreter alone (``python -c pass``), the floor.
+- ``python``: the interpreter alone (``python -c pass``), and ``import spacy``: the floor of
+  any run that needs the pipeline.
 
 Each is run on a line with a claim (the whole pipeline, scorer included) and on
 a line without health words (the gate stops it before tokenizing).
@@ -53,6 +54,7 @@ def main() -> None:
     cases = ("cold", "warm", "no cache")
     times: dict[tuple[str, str], list[float]] = {(case, line): [] for case in cases for line in LINES}
     floor: list[float] = []
+    spacy_floor: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         base = dict(os.environ, NO_COLOR="1")
         base.pop("HEALTHCLAIMS_NO_CACHE", None)
@@ -75,11 +77,13 @@ def main() -> None:
                     times[(case, name)].append(timed([*scan, str(path)], envs[case], tmp))
                 shutil.rmtree(cold_dir, ignore_errors=True)
             floor.append(timed([sys.executable, "-c", "pass"], base, tmp))
+            spacy_floor.append(timed([sys.executable, "-c", "import spacy"], base, tmp))
     print(f"healthclaims scan start-up, one-line file, median of {args.runs} runs (seconds)")
     print(f"{'case':<10} " + " ".join(f"{name:>16}" for name in LINES))
     for case in cases:
         print(f"{case:<10} " + " ".join(f"{statistics.median(times[(case, name)]):>16.2f}" for name in LINES))
     print(f"{'python':<10} {statistics.median(floor):>16.2f}  (interpreter alone)")
+    print(f"{'spacy':<10} {statistics.median(spacy_floor):>16.2f}  (python -c 'import spacy')")
     for name in LINES:
         warm, cold = statistics.median(times[("warm", name)]), statistics.median(times[("no cache", name)])
         print(f"warm / no cache, {name}: {warm / cold:.2f}")

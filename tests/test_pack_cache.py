@@ -116,3 +116,28 @@ def test_results_are_the_same_with_and_without_the_cache(cache_dir: Path, tmp_pa
     loader.cached_pack.cache_clear()
     assert uncached == cold == warm
     assert any(uncached) and not uncached[2]
+
+
+def test_texts_the_cached_gate_stops_need_no_pipeline(cache_dir: Path, monkeypatch):
+    from analyzer.run import pipeline
+    from analyzer.run.config import EngineSpec
+    from analyzer.run.inputs import Document
+    from analyzer.run.scan import scan_documents
+
+    spec = EngineSpec(scorer="")
+    docs = [Document(f"d{k}", f"d{k}.txt", text) for k, text in enumerate(TEXTS)]
+    monkeypatch.setattr(pipeline, "_BUILT", {})
+    expected = [[f.to_dict() for f in r.findings] for r in scan_documents(docs, spec, batch_size=1)]
+    assert len(entries(cache_dir, "gate")) == 1
+
+    def no_pipeline(*args, **kwargs):
+        raise AssertionError("built a pipeline for texts the gate stops")
+
+    monkeypatch.setattr(pipeline, "_BUILT", {})
+    monkeypatch.setattr(pipeline, "get_pipeline", no_pipeline)
+    assert [r.findings for r in scan_documents(docs[2:], spec)] == [[]]
+    monkeypatch.undo()
+    monkeypatch.setenv("HEALTHCLAIMS_CACHE_DIR", str(cache_dir))
+    monkeypatch.setattr(pipeline, "_BUILT", {})
+    again = [[f.to_dict() for f in r.findings] for r in scan_documents(docs, spec, batch_size=1)]
+    assert again == expected and expected[0] and not expected[2]

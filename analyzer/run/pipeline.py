@@ -10,16 +10,16 @@ are mapped back to the original text.
 from __future__ import annotations
 
 import bisect
-from typing import Callable, Iterable, Iterator
+import hashlib
+from importlib import metadata
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-import spacy
-from spacy.language import Language
-
-from .. import engine  # noqa: F401  (registers the spaCy factories)
-from ..engine import scoring
-from ..engine.subjects import NOTHING_CARRIED
 from ..findings import Finding
+from ..packs import cache as pack_cache
 from .config import EngineSpec
+
+if TYPE_CHECKING:  # spaCy is imported when a pipeline is first built (a run may never need one)
+    from spacy.language import Language
 
 CHUNK_CHARS = 100_000
 
@@ -30,6 +30,7 @@ CHUNK_CHARS = 100_000
 # to build from the pack cache; a new word costs some 0.5 to 1 KB, counting the scorer's vocabulary).
 MAX_NEW_STRINGS = 50_000
 _BUILT: dict[EngineSpec, tuple[Language, int]] = {}  # spec -> (pipeline, strings when built)
+_GATES_STORED: set[str] = set()  # gate cache keys this process has written
 
 
 def pipeline_for(spec: EngineSpec) -> Language:
@@ -39,13 +40,44 @@ def pipeline_for(spec: EngineSpec) -> Language:
     if found is not None and len(found[0].vocab.strings) - found[1] <= MAX_NEW_STRINGS:
         return found[0]
     if found is not None:
+        from ..engine import scoring
+
         del _BUILT[spec]
         scoring.cached_scorer.cache_clear()  # the scorer's vocabulary grows with the same words
     while len(_BUILT) >= 4:
         del _BUILT[next(iter(_BUILT))]
     nlp = get_pipeline(spec.patterns, scorer=spec.scorer, min_confidence=spec.min_confidence)
     _BUILT[spec] = (nlp, len(nlp.vocab.strings))
+    key = _gate_key(spec)
+    if key and key not in _GATES_STORED and fast_path(nlp) is not None:
+        pack_cache.store("gate", key, nlp.get_pipe("health_claims").gate)
+        _GATES_STORED.add(key)
     return nlp
+
+
+def _gate_key(spec: EngineSpec) -> str | None:
+    """The cache key of the gate of ``spec``'s default pipeline: its pack's fingerprint and the
+    version of spaCy, whose blank English tokenizer the gate is exact for."""
+    from ..packs.loader import cached_pack
+
+    fingerprint = cached_pack(tuple(spec.patterns)).fingerprint
+    if fingerprint is None:
+        return None
+    return hashlib.sha256(f"{fingerprint}|spacy {metadata.version('spacy')}|blank en".encode()).hexdigest()
+
+
+def screen_for(spec: EngineSpec) -> Callable[[str], bool] | None:
+    """Whether a text of at most CHUNK_CHARS characters may hold a claim for ``spec``'s pipeline,
+    decided by that pipeline's gate as a run before this one left it in the pack cache; None when
+    it is not there. A text the gate stops has no findings: a run whose texts all stop there never
+    imports spaCy or builds the pipeline."""
+    if spec in _BUILT:
+        return None  # the pipeline is here already: it screens texts itself
+    key = _gate_key(spec)
+    gate = pack_cache.load("gate", key) if key else None
+    if gate is None or not hasattr(gate, "screen"):
+        return None
+    return lambda text: len(text) > CHUNK_CHARS or gate.screen(text).may_claim
 
 
 def get_pipeline(
@@ -56,6 +88,10 @@ def get_pipeline(
 ) -> Language:
     """spaCy's blank English with the ``health_claims`` component. ``scorer``: ``"builtin"``, a
     folder written by ``healthclaims train``, or ``""`` for rules alone."""
+    import spacy
+
+    from ..engine import component  # noqa: F401  (registers the spaCy factories)
+
     nlp = spacy.blank("en")
     # health_claims finds sentence boundaries itself (and marks them on docs that
     # pass through it); add "healthclaims_sentencizer" first to segment docs before it.
@@ -144,6 +180,8 @@ def _long_texts(nlp: Language) -> Callable[[str], list[Finding]]:
     chunk by chunk, each chunk's doc dropped before the next is made, so memory follows the chunk
     (and the findings). The substances named in earlier chunks carry on to the later ones: a claim
     about "it" in the third chunk is about the product the first chunk named."""
+    from ..engine.subjects import NOTHING_CARRIED
+
     component = nlp.get_pipe("health_claims")
     screen, find, make_doc = component.gate.screen, component.find, nlp.make_doc
 

@@ -6,7 +6,7 @@ from typing import Iterable, Iterator
 
 from ..findings import SEVERITY_RANK, Finding, ScanResult
 from .inputs import Document, prose_view
-from .pipeline import EngineSpec, analyze_many, locate, pipeline_for
+from .pipeline import EngineSpec, analyze_many, locate, pipeline_for, screen_for
 
 
 def scan_documents(
@@ -22,11 +22,15 @@ def scan_documents(
         yield from _scan_parallel(docs, spec, batch_size, jobs)
         return
     pending: list[Document] = []
+    screen = screen_for(spec)  # the gate of an earlier run, when the pack cache has it
 
     def flush() -> Iterator[ScanResult]:
         ok = [d for d in pending if d.status == "ok"]
-        nlp = pipeline_for(spec)  # per batch: a pipeline whose vocabulary has grown is replaced
-        results = iter(analyze_many([prose_view(d) for d in ok], nlp, batch_size=batch_size))
+        texts = [prose_view(d) for d in ok]
+        if screen is not None and not any(map(screen, texts)):
+            results = iter([[] for _ in texts])  # no text may hold a claim: no pipeline needed
+        else:  # per batch: a pipeline whose vocabulary has grown is replaced
+            results = iter(analyze_many(texts, pipeline_for(spec), batch_size=batch_size))
         for d in pending:
             found = locate(d.text, next(results)) if d.status == "ok" else []
             yield ScanResult(d, found)
