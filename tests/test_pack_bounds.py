@@ -131,3 +131,21 @@ def test_matches_in_one_sentence_are_capped():
     found = matcher(doc, 0, len(doc), tags, matcher.literal_tokens(doc), matcher.possible(frozenset({"SUBSTANCE"})))
     assert len(found) == MAX_MATCHES
     assert found[0][1] == 0  # the first starts are kept
+
+
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        ["@A"] + [x for _ in range(7) for x in ("*{0,2}", "@A")] + ["@B"],  # the most nested loops
+        ["@A"] + [f"?w{k}" for k in range(bounds.MAX_OPTIONAL)] + ["@B"] * 9,  # the most variants
+        [f"w{k}" for k in range(bounds.MAX_ELEMENTS)],
+    ],
+)
+def test_the_largest_patterns_within_the_bounds_compile(tokens):
+    import spacy
+
+    from analyzer.engine.rulematch import RuleMatcher
+
+    assert len(tokens) == bounds.MAX_ELEMENTS
+    matcher = RuleMatcher({"r": [tokens]}, {}, spacy.blank("en").vocab)
+    assert callable(matcher.possible(frozenset({"A", "B"})).match)
