@@ -45,6 +45,8 @@ class Errors:
     HC219 = "YAML anchors and aliases (&name, *name) are not allowed in pattern files (an alias can expand exponentially or refer to itself); write the value out."
     HC220 = "YAML nested more than {limit} levels deep."
     HC221 = "{what} of {size} bytes, more than the {limit} allowed; split the pack or drop what it does not need."
+    # (HC222 is a bound on the work one document may ask for, as HC213-HC221 are for a pack.)
+    HC222 = "this document reached {limit} findings; the rest of it, after character {offset}, was not scanned. Split the document to scan all of it."
     # Usage (HC3xx)
     HC301 = "unknown rule id '{id}'; run 'healthclaims rules' to list rule ids."
     HC302 = "labelled line {line} is invalid: {reason}; each line needs 'text' and 'label' (0 or 1)."

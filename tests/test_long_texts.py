@@ -78,3 +78,15 @@ def test_memory_stays_flat_over_posts_with_new_words(monkeypatch):
     grown = rss_kb() - before
     assert most <= 3_000 + 200 * 6  # at most one batch past the bound
     assert grown < 12_000, f"memory grew by {grown} KB over 6,000 posts"
+
+
+def test_a_huge_post_dense_with_claims_stops_at_max_findings_and_says_so(tmp_path, monkeypatch, run_cli):
+    monkeypatch.setattr(pipeline, "MAX_FINDINGS", 40)
+    text = "Our kava drops cure anxiety. " * 4000 + "\n" + "Our ginger drops cure nausea. " * 4000
+    post = tmp_path / "post.txt"
+    post.write_text(text)
+    code, out, err = run_cli("scan", "--no-config", "--format", "json", str(post))
+    (doc,) = __import__("json").loads(out)["documents"]
+    assert code == 1 and len(doc["findings"]) == 40
+    assert [p["code"] for p in doc["problems"]] == ["HC222"] and "HC222" in err
+    assert all(f["substance"] == "Kava" for f in doc["findings"])  # the analysis stopped in chunk 1

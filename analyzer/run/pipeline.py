@@ -14,6 +14,7 @@ import hashlib
 from importlib import metadata
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from ..errors import Problem, problem
 from ..findings import Finding
 from ..packs import cache as pack_cache
 from .config import EngineSpec
@@ -22,6 +23,10 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is first built (a run may
     from spacy.language import Language
 
 CHUNK_CHARS = 100_000
+# The findings of one text: a longer text's analysis stops after the chunk that reaches this many, so
+# that a huge post dense with claims costs bounded time and memory (scan says so: HC222). A finding
+# costs some 5 KB with its evidence; 10,000 is about 400 KB of claim-dense text.
+MAX_FINDINGS = 10_000
 
 
 # A pipeline's vocabulary keeps every word type it has seen (spaCy never prunes its string store),
@@ -188,13 +193,17 @@ def _long_texts(nlp: Language) -> Callable[[str], list[Finding]]:
     def analyze_long(text: str) -> list[Finding]:
         found: list[tuple[int, list[Finding]]] = []
         carried = NOTHING_CARRIED
+        total = 0
         for offset, chunk in chunk_text(text):
+            if total >= MAX_FINDINGS:
+                break
             doc = make_doc(chunk)
             screened = screen(chunk)
             if screened.may_claim:
                 found.append((offset, find(doc, chunk, screened, keep_suppressed=False, before=carried)[0]))
+                total += len(found[-1][1])
             carried = carried.then(component.named_substances(doc))
-        return _joined(found)
+        return _joined(found)[:MAX_FINDINGS]
 
     return analyze_long
 
@@ -229,3 +238,13 @@ def locate(text: str, findings: list[Finding]) -> list[Finding]:
         for f in findings:
             f.line, f.column = index.position(f.start)
     return sorted(findings, key=Finding.sort_key)
+
+
+def capped(path: str, findings: list[Finding], line: int | None = None) -> Problem | None:
+    """HC222 when a text's findings reached MAX_FINDINGS (its analysis stopped there), else None;
+    at ``line`` (a post's line in its export), else at the line of the last finding."""
+    if len(findings) < MAX_FINDINGS:
+        return None
+    last = findings[-1]
+    where = line if line is not None else last.line
+    return problem("HC222", path, where, warning=True, limit=MAX_FINDINGS, offset=last.end)

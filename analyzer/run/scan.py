@@ -6,7 +6,7 @@ from typing import Iterable, Iterator
 
 from ..findings import SEVERITY_RANK, Finding, ScanResult
 from .inputs import Document, prose_view
-from .pipeline import EngineSpec, analyze_many, locate, pipeline_for, screen_for
+from .pipeline import EngineSpec, analyze_many, capped, locate, pipeline_for, screen_for
 
 
 def scan_documents(
@@ -33,7 +33,7 @@ def scan_documents(
             results = iter(analyze_many(texts, pipeline_for(spec), batch_size=batch_size))
         for d in pending:
             found = locate(d.text, next(results)) if d.status == "ok" else []
-            yield ScanResult(d, found)
+            yield _result(d, found)
         pending.clear()
 
     for doc in docs:
@@ -41,6 +41,15 @@ def scan_documents(
         if len(pending) >= batch_size:
             yield from flush()
     yield from flush()
+
+
+def _result(doc: Document, found: list[Finding]) -> ScanResult:
+    """The result of a document, with a note when its analysis stopped at MAX_FINDINGS."""
+    result = ScanResult(doc, found)
+    note = capped(doc.path, found, doc.source_line)
+    if note is not None:
+        result.notes.append(note)
+    return result
 
 
 _WORKER_SPEC = EngineSpec()
@@ -60,7 +69,7 @@ def _finish_batch(docs: list[Document]) -> list:
     """In a worker: analyse whole documents and hand each result to the run's ``finish`` function."""
     ok = [d for d in docs if d.status == "ok"]
     found = iter(_analyze_batch([(prose_view(d), d.text) for d in ok]))
-    return [_WORKER_FINISH(ScanResult(d, next(found) if d.status == "ok" else [])) for d in docs]
+    return [_WORKER_FINISH(_result(d, next(found) if d.status == "ok" else [])) for d in docs]
 
 
 def finished_in_workers(
@@ -93,7 +102,7 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
 def _scan_parallel(docs: Iterable[Document], spec: EngineSpec, batch_size: int, jobs: int) -> Iterator[ScanResult]:
     def results(batch: list[Document], found: list[list[Finding]]) -> list[ScanResult]:
         it = iter(found)
-        return [ScanResult(d, next(it) if d.status == "ok" else []) for d in batch]
+        return [_result(d, next(it) if d.status == "ok" else []) for d in batch]
 
     def tasks() -> Iterator[tuple[list[Document], list[tuple[str, str]]]]:
         for batch in _batches(docs, batch_size):
