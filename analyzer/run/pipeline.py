@@ -9,13 +9,13 @@ are mapped back to the original text.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 from importlib import metadata
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ..errors import Problem, problem
 from ..findings import Finding
+from ..lines import LineIndex
 from ..packs import cache as pack_cache
 from .config import EngineSpec
 
@@ -132,17 +132,6 @@ def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     return pieces
 
 
-class LineIndex:
-    """Maps a character offset to a 1-based (line, column)."""
-
-    def __init__(self, text: str):
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
-
-
 def analyze_many(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> Iterator[list[Finding]]:
     """Yield the findings of each text, in input order, with offsets into that text.
 
@@ -237,6 +226,7 @@ def locate(text: str, findings: list[Finding]) -> list[Finding]:
         index = LineIndex(text)
         for f in findings:
             f.line, f.column = index.position(f.start)
+            f.text = text[f.start : f.end]  # exactly the document's slice, markup and all
     return sorted(findings, key=Finding.sort_key)
 
 
