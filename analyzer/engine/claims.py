@@ -8,6 +8,7 @@ counter-evidence, each found in one place.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from ..findings import SEVERITY_RANK, Finding
@@ -156,8 +157,15 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
         return findings
     ordered = sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.end - f.start, f.start, f.rule_id))
     kept: list[Finding] = []
+    # the kept spans of each category never overlap, so sorted by start they are sorted by end too:
+    # of those starting before a span ends, only the last one can reach into it
+    spans: dict[str, tuple[list[int], list[int]]] = {}
     for f in ordered:
-        if any(k.category == f.category and k.start < f.end and f.start < k.end for k in kept):
+        starts, ends = spans.setdefault(f.category, ([], []))
+        k = bisect.bisect_left(starts, f.end)
+        if k and ends[k - 1] > f.start:
             continue
+        starts.insert(k, f.start)
+        ends.insert(k, f.end)
         kept.append(f)
     return sorted(kept, key=Finding.sort_key)

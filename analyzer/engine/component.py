@@ -25,10 +25,13 @@ Findings are stored on ``doc._.health_claims`` and as spans in
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..findings import Finding
+from ..packs import cache as pack_cache
 from ..packs.loader import PatternPack, cached_pack, load_pack
 from .claims import NO_SUBJECT, Candidate, FindingBuilder, dedupe
 from .context import ContextMatcher, Hit, assess
@@ -37,7 +40,7 @@ from .gate import NAMED_PRODUCT, ProductNames, Screen, build_gate, choose_anchor
 from .rulematch import RuleMatcher, Tag
 from .scoring import TARGET_ENTITY_CLASSES, ClaimScorer, Score, cached_scorer, scored_claim_rules, sentence_view
 from .segment import Segmenter, SentenceBounds, Sentences
-from .subjects import Mention, SubjectResolver
+from .subjects import NOTHING_CARRIED, Carried, Mention, SubjectResolver
 from .tagging import LexiconTagger
 from .words import TokenColumns, WordTypes
 
@@ -68,9 +71,17 @@ class HealthClaims:
         self.pack = pack
         self.rules = {r.id: r for r in pack.active_rules()}
         product_names = ProductNames(pack)
-        self.tagger = LexiconTagger(nlp, pack, product_names)
+        # the tokenized terms and the gate's anchors, from the pack cache when it holds them
+        key = pack_cache.compiled_key(pack.fingerprint, nlp)
+        cached = pack_cache.load("terms", key) if key else None
+        self.tagger = LexiconTagger(nlp, pack, product_names, cached[0] if cached else None)
         self.matcher = RuleMatcher({r.id: r.patterns for r in self.rules.values()}, pack.groups, nlp.vocab)
-        anchors = choose_anchors(self.tagger.term_docs, self.matcher.patterns, split_pieces(nlp.tokenizer))
+        if cached:
+            anchors = cached[1]
+        else:
+            anchors = choose_anchors(self.tagger.term_docs, self.matcher.patterns, split_pieces(nlp.tokenizer))
+            if key:
+                pack_cache.store("terms", key, (self.tagger.term_keys, anchors))
         # the gate on raw text, exact only for the tokenizer it was built for (see gate_holds_for)
         self.gate = build_gate(nlp, anchors, product_names)
         self._gate_tokenizer = tokenizer_state(nlp.tokenizer)
@@ -111,13 +122,19 @@ class HealthClaims:
         return doc
 
     def find(
-        self, doc: Doc, text: str | None = None, screen: Screen | None = None, keep_suppressed: bool = True
+        self,
+        doc: Doc,
+        text: str | None = None,
+        screen: Screen | None = None,
+        keep_suppressed: bool = True,
+        before: Carried = NOTHING_CARRIED,
     ) -> tuple[list[Finding], list[Finding]]:
         """Findings and suppressed findings in ``doc``, stage by stage.
 
         ``text``: the doc's text, when the caller has it; ``screen``: :meth:`screen` of that
         text, when the caller has screened it (the gate is then not repeated on tokens);
-        ``keep_suppressed=False``: the caller wants no suppressed findings (an empty list).
+        ``keep_suppressed=False``: the caller wants no suppressed findings (an empty list);
+        ``before``: the substances named before ``doc``, when it is a chunk of a longer text.
         """
         columns = TokenColumns(doc, self.words)
         named = self.product_name_tokens(columns, screen)
@@ -138,7 +155,7 @@ class HealthClaims:
         candidates += self.score(doc, sents, by_sent, candidates, hits)
         if not candidates:
             return [], []
-        self.resolve_subjects(doc, sents, by_sent, columns, candidates)
+        self.resolve_subjects(doc, sents, by_sent, columns, candidates, before)
         if not keep_suppressed:
             candidates = [c for c in candidates if not c.cues]
         findings = self.make_findings(doc, text, sents, columns, candidates)
@@ -147,6 +164,12 @@ class HealthClaims:
     def tags(self, doc: Doc) -> list[Tag]:
         """All the lexicon entities of ``doc``."""
         return self.tagger(doc, TokenColumns(doc, self.words).product_names())
+
+    def named_substances(self, doc: Doc) -> list[str]:
+        """The ids of the substances ``doc`` names (not generic ones like "herbs"), in order: what
+        carries on to the next chunk of a long text."""
+        generic = self._generic_substances
+        return [t.id for t in self.tags(doc) if t.cls == "SUBSTANCE" and t.id not in generic]
 
     def view(self, doc: Doc) -> list[str]:
         """The scorer's view of the whole of ``doc`` as one sentence (for training and evaluation)."""
@@ -181,11 +204,14 @@ class HealthClaims:
     ) -> None:
         """Context: the cues that suppress each candidate, and whether it is hedged."""
         in_sent: dict[int, tuple[SentenceBounds, list[Hit]]] = {}  # sentence -> its bounds and hits
+        by_start = sorted(range(len(hits)), key=lambda i: hits[i].start)  # found by bisection, kept in order
+        starts = [hits[i].start for i in by_start]
         for c in candidates:
             found = in_sent.get(c.sent)
             if found is None:
                 sent = sents[c.sent]
-                found = in_sent[c.sent] = (sent, [h for h in hits if h.start >= sent.start and h.end <= sent.end])
+                near = sorted(by_start[bisect.bisect_left(starts, sent.start) : bisect.bisect_left(starts, sent.end)])
+                found = in_sent[c.sent] = (sent, [hits[i] for i in near if hits[i].end <= sent.end])
             sent, local = found
             if local:
                 c.cues, c.hedged = assess(local, sent, c.start, c.end, c.own_tokens(), reasons=keep_suppressed)
@@ -197,6 +223,7 @@ class HealthClaims:
         by_sent: dict[int, list[Tag]],
         columns: TokenColumns,
         candidates: list[Candidate],
+        before: Carried = NOTHING_CARRIED,
     ) -> None:
         """Subject: the substance each candidate is about; a candidate without a product to be
         about (or about a conventional medicine) is suppressed."""
@@ -210,7 +237,7 @@ class HealthClaims:
             for t in here
             if t.cls in SUBJECT_CLASSES
         ]
-        resolver = SubjectResolver(doc, sents, mentions, columns.subject_flags)
+        resolver = SubjectResolver(doc, sents, mentions, columns.subject_flags, before)
         for c in candidates:
             keep, c.substance = resolver.resolve(
                 c.sent, c.start, c.end, c.rule.allow_conventional_subject, c.rule.requires_subject
@@ -318,5 +345,17 @@ def make_health_claims(
     """
     # the CLI has usually loaded (and validated) the same pack already
     pack = cached_pack(tuple(patterns)) if include_builtin else load_pack(patterns, include_builtin=False)
-    model = cached_scorer(None if scorer == "builtin" else scorer) if scorer else None
+    model = (_ShippedScorer() if scorer == "builtin" else cached_scorer(scorer)) if scorer else None
     return HealthClaims(nlp, name, pack, evidence_limit=evidence_limit, scorer=model, min_confidence=min_confidence)
+
+
+class _ShippedScorer:
+    """The shipped scorer, loaded when a sentence is first scored: a run whose texts never
+    reach the scorer (no health words) does not pay for loading it."""
+
+    @property
+    def policy(self):
+        return cached_scorer(None).policy
+
+    def __call__(self, views):
+        return cached_scorer(None)(views)

@@ -54,10 +54,38 @@ class Mention(NamedTuple):
     sent: int
 
 
+class Carried(NamedTuple):
+    """The named substances of the text before a doc (a long text's earlier chunks): how often
+    each was named, in the order first named, and the last one named."""
+
+    counts: dict[str, int]
+    last: str | None
+
+    def then(self, named: list[str]) -> Carried:
+        """What carries on past a doc that names ``named``, in order."""
+        counts = dict(self.counts)
+        for id_ in named:
+            counts[id_] = counts.get(id_, 0) + 1
+        return Carried(counts, named[-1] if named else self.last)
+
+
+NOTHING_CARRIED = Carried({}, None)
+
+
 class SubjectResolver:
-    def __init__(self, doc: Doc, sents: Sentences, mentions: list[Mention], flags: Callable[[], bytes] | None = None):
+    def __init__(
+        self,
+        doc: Doc,
+        sents: Sentences,
+        mentions: list[Mention],
+        flags: Callable[[], bytes] | None = None,
+        before: Carried = NOTHING_CARRIED,
+    ):
         """``flags``: returns one :func:`type_flags` byte per token, when the caller can
-        make them more cheaply than from the doc's tokens; called only if needed."""
+        make them more cheaply than from the doc's tokens; called only if needed.
+        ``before``: the substances named before the doc, when it is a chunk of a longer text
+        (the last one named counts as named in the sentence before the doc's first)."""
+        self.before = before
         self.doc = doc
         self.sents = sents
         self.mentions = mentions
@@ -83,11 +111,12 @@ class SubjectResolver:
     @functools.cached_property
     def main(self) -> str | None:
         """The document's main substance: the one named most often (the first of equals)."""
-        counts = Counter(m.id for m in self._specific)
+        counts = Counter(self.before.counts)  # (a Counter keeps the order in which ids came)
+        counts.update(m.id for m in self._specific)
         if not counts:
             return None
         top = max(counts.values())
-        return next(m.id for m in self._specific if counts[m.id] == top)
+        return next(id_ for id_, count in counts.items() if count == top)
 
     def _is_heading(self, sent: SentenceBounds) -> bool:
         """A short sentence that does not end in a full stop (spaces aside)."""
@@ -99,6 +128,8 @@ class SubjectResolver:
         for m in reversed(self._specific):
             if sent_index - LOOKBACK_SENTENCES <= m.sent < sent_index:
                 return m.id
+        if self.before.last is not None and sent_index - LOOKBACK_SENTENCES <= -1:
+            return self.before.last
         for m in reversed(self._specific):
             if m.sent < sent_index and self._is_heading(self.sents[m.sent]):
                 return m.id
