@@ -11,11 +11,12 @@ One pass over a doc, in named stages, data flowing one way:
    the lexicons;
 3. context (:mod:`.context`) — negation, debunking, reported speech,
    disclaimers, risks and questions suppress a candidate; hedges mark it;
-4. scoring (:mod:`.scoring`) — a trained scorer gives each sentence with a
+4. subject (:mod:`.subjects`) — which product a claim is about;
+5. scoring (:mod:`.scoring`) — a trained scorer gives each sentence with a
    candidate or a lexicon entity a confidence; a rule candidate it strongly
    rejects is suppressed, a sentence it strongly accepts that no rule flagged
-   becomes a candidate of its own (rule ``scored-claim``);
-5. subject (:mod:`.subjects`) — which product a claim is about;
+   (or whose candidate has no product to be about) becomes a candidate of its
+   own (rule ``scored-claim``), whose subject is then resolved in turn;
 6. evidence and findings (:mod:`.claims`, :mod:`.evidence`).
 
 Findings are stored on ``doc._.health_claims`` and as spans in
@@ -35,7 +36,15 @@ from .context import ContextMatcher, Hit, assess
 from .evidence import EvidenceIndex
 from .gate import NAMED_PRODUCT, ProductNames, Screen, build_gate, choose_anchors, split_pieces, tokenizer_state
 from .rulematch import RuleMatcher, Tag
-from .scoring import TARGET_ENTITY_CLASSES, ClaimScorer, Score, cached_scorer, scored_claim_rules, sentence_view
+from .scoring import (
+    TARGET_ENTITY_CLASSES,
+    ClaimScorer,
+    Score,
+    cached_scorer,
+    rule_signals,
+    scored_claim_rules,
+    sentence_view,
+)
 from .segment import Segmenter, SentenceBounds, Sentences
 from .subjects import Mention, SubjectResolver
 from .tagging import LexiconTagger
@@ -135,10 +144,14 @@ class HealthClaims:
             return [], []
         hits = self.context.hits(doc)
         self.apply_context(sents, candidates, hits, keep_suppressed)
-        candidates += self.score(doc, sents, by_sent, candidates, hits)
+        if candidates:
+            self.resolve_subjects(doc, sents, by_sent, columns, candidates)
+        scored = self.score(doc, sents, by_sent, candidates, hits)
+        if scored:
+            self.resolve_subjects(doc, sents, by_sent, columns, scored)
+            candidates += scored
         if not candidates:
             return [], []
-        self.resolve_subjects(doc, sents, by_sent, columns, candidates)
         if not keep_suppressed:
             candidates = [c for c in candidates if not c.cues]
         findings = self.make_findings(doc, text, sents, columns, candidates)
@@ -149,8 +162,15 @@ class HealthClaims:
         return self.tagger(doc, TokenColumns(doc, self.words).product_names())
 
     def view(self, doc: Doc) -> list[str]:
-        """The scorer's view of the whole of ``doc`` as one sentence (for training and evaluation)."""
-        return sentence_view(doc, 0, len(doc), self.tags(doc), self.context.hits(doc))
+        """The scorer's view of the whole of ``doc`` as one sentence, with the signals of the rule
+        candidates in it (for training and evaluation: what :meth:`score` reads of a sentence)."""
+        columns = TokenColumns(doc, self.words)
+        tags = self.tagger(doc, columns.product_names())
+        sents = Sentences(doc, columns.sentence_codes())
+        candidates = self.match_rules(sents.group(tags), sents, columns)
+        hits = self.context.hits(doc)
+        self.apply_context(sents, candidates, hits, keep_suppressed=False)
+        return sentence_view(doc, 0, len(doc), tags, hits, rule_signals(tags, candidates, self.scorable(tags)))
 
     # ------------------------------------------------------------------ the stages
     def product_name_tokens(self, columns: TokenColumns, screen: Screen | None) -> list[int] | None:
@@ -227,12 +247,12 @@ class HealthClaims:
         if self.scorer is None:
             return []
         ruled = {c.sent for c in candidates}
-        scored = sorted(ruled | {k for k, here in by_sent.items() if self.scorable(here)})
+        policy = self.scorer.policy
+        eligible = self.scorable if policy.needs_target_and_subject else self.may_hold_claim
+        scored = sorted(ruled | {k for k, here in by_sent.items() if eligible(here)})
         if not scored:
             return []
-        views = [sentence_view(doc, *sents.bounds(k), by_sent.get(k, ()), hits) for k in scored]
-        scores = dict(zip(scored, self.scorer(views)))
-        policy = self.scorer.policy
+        scores = dict(zip(scored, self.scorer(self.views(doc, sents, by_sent, candidates, hits, scored))))
         veto, accept = policy.veto, policy.accept if self.min_confidence is None else self.min_confidence
         ruled_out = set()  # sentences a rule flagged, or whose claim the context rules out
         for c in candidates:
@@ -246,13 +266,50 @@ class HealthClaims:
         return [
             self.scored_candidate(doc, sents, k, by_sent.get(k, []), score)
             for k, score in scores.items()
-            if k not in ruled_out and score.confidence >= accept and self.scorable(by_sent.get(k, ()))
+            if k not in ruled_out
+            and score.confidence >= accept
+            and eligible(by_sent.get(k, ()))
+            and not self.is_label(doc, sents, k)
         ]
+
+    @staticmethod
+    def is_label(doc: Doc, sents: Sentences, k: int) -> bool:
+        """Whether sentence ``k`` is a label ending in a colon ("Deep sleep:"): what it labels
+        follows it, and makes the claim if there is one."""
+        start, end = sents.bounds(k)
+        last = next((i for i in range(end - 1, start - 1, -1) if not doc[i].is_space), None)
+        return last is not None and doc[last].orth_ == ":"
+
+    def views(
+        self,
+        doc: Doc,
+        sents: Sentences,
+        by_sent: dict[int, list[Tag]],
+        candidates: list[Candidate],
+        hits: list[Hit],
+        scored: list[int],
+    ) -> list[list[str]]:
+        """The scorer's view of each sentence in ``scored``, opened by its rule signals."""
+        in_sent: dict[int, list[Candidate]] = {}
+        for c in candidates:
+            in_sent.setdefault(c.sent, []).append(c)
+        views = []
+        for k in scored:
+            tags = by_sent.get(k, ())
+            signals = rule_signals(tags, in_sent.get(k, ()), self.scorable(tags))
+            views.append(sentence_view(doc, *sents.bounds(k), tags, hits, signals))
+        return views
 
     def could_claim(self, classes: frozenset[str]) -> bool:
         """Whether a doc whose lexicon entities are of ``classes`` may hold a claim: some rule could
         match, or (with a scorer) it names a condition, effect or drug."""
         return self.matcher.could_match(classes) or (self.scorer is not None and bool(classes & TARGET_ENTITY_CLASSES))
+
+    def may_hold_claim(self, tags: list[Tag]) -> bool:
+        """Whether a sentence with these entities may hold a claim: some rule could match them, or
+        one of them is a condition, effect or drug (what a loose policy asks of a scored sentence)."""
+        classes = frozenset([t.cls for t in tags])
+        return self.matcher.could_match(classes) or bool(classes & TARGET_ENTITY_CLASSES)
 
     @staticmethod
     def scorable(tags: list[Tag]) -> bool:
