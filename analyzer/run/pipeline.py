@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+from collections import deque
 from typing import Callable, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
 
 from .. import engine  # noqa: F401  (registers the spaCy factories)
+from ..engine.normalize import Normalized, normalize
 from ..findings import Finding
 from .config import EngineSpec
 
@@ -85,10 +87,26 @@ class LineIndex:
 def analyze_many(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> Iterator[list[Finding]]:
     """Yield the findings of each text, in input order, with offsets into that text.
 
-    Long texts are cut into chunks of at most about CHUNK_CHARS. Line and column
-    are filled by :func:`locate`, which the caller runs on the original text (the
+    Each text is matched in its normalised form (:mod:`analyzer.engine.normalize`: NFKC,
+    invisible characters, look-alike letters), and its findings are mapped back to the
+    text as given. Long texts are cut into chunks of at most about CHUNK_CHARS. Line and
+    column are filled by :func:`locate`, which the caller runs on the original text (the
     scanned text may have markup masked).
     """
+    pending: deque[Normalized | None] = deque()  # of the texts handed on, not yet answered
+
+    def normalized() -> Iterator[str]:
+        for text in texts:
+            norm = normalize(text)
+            pending.append(norm)
+            yield text if norm is None else norm.text
+
+    for findings in _analyze_normalized(normalized(), nlp, batch_size):
+        norm = pending.popleft()
+        yield findings if norm is None else norm.restore(findings)
+
+
+def _analyze_normalized(texts: Iterable[str], nlp: Language, batch_size: int) -> Iterator[list[Finding]]:
     analyze_one = fast_path(nlp)
     if analyze_one is None:
         yield from _through_pipeline(texts, nlp, batch_size)

@@ -1,0 +1,117 @@
+"""Text normalised before matching, with a map back to the original offsets.
+
+Web text hides words from a matcher, by accident or on purpose: "cu\u00adres"
+(a soft hyphen), "cu\u200bres" (a zero-width space), "\u202ecures" (a bidi
+control), "ｃｕｒｅｓ" (full-width letters), "cur\u0435s" (a Cyrillic "е" among
+Latin letters). :func:`normalize` undoes these:
+
+- Unicode NFKC (full-width and compatibility forms, ligatures, composed accents);
+- zero-width characters, soft hyphens and bidi controls are removed;
+- in a word that mixes Latin letters with Cyrillic or Greek look-alikes, the
+  look-alikes become the Latin letters they imitate (a word wholly in another
+  script is left alone).
+
+The result keeps, for each of its characters, the span of the original text it
+came from, so a finding on the normalised text maps back to offsets (and so to
+lines and columns) in the original (:meth:`Normalized.restore`). Text that
+needs none of this, such as plain ASCII, is returned as ``None`` at once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+
+# Characters removed: zero-width space, non-joiner, joiner, word joiner, BOM; soft hyphen;
+# bidi marks, embeddings, overrides and isolates; the Arabic letter mark; Mongolian vowel separator.
+INVISIBLE = (
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\u180e"
+)
+# Cyrillic and Greek letters that look like Latin ones, and the Latin letter each imitates.
+LOOKALIKES = {
+    **dict(zip("аеорсухіјѕԁӏ", "aeopcyxijsdl")),
+    **dict(zip("АВЕКМНОРСТХІЈЅ", "ABEKMHOPCTXIJS")),
+    **dict(zip("οαικνρτυχ", "oaikvptux")),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX")),
+}
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_LOOKALIKE = re.compile(f"[{''.join(LOOKALIKES)}]")
+_MIXED_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A normalised text, with the original span ``[starts[i], ends[i])`` of each character ``i``."""
+
+    original: str
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of characters [start, end) of the normalised text."""
+        if start >= end:
+            at = self.starts[start] if start < len(self.starts) else len(self.original)
+            return at, at
+        return self.starts[start], self.ends[end - 1]
+
+    def restore(self, findings: list[Finding]) -> list[Finding]:
+        """``findings`` on the normalised text, made findings on the original (offsets and text)."""
+        for f in findings:
+            f.start, f.end = self.span(f.start, f.end)
+            f.text = self.original[f.start : f.end]
+        return findings
+
+
+def needs_normalizing(text: str) -> bool:
+    """Whether :func:`normalize` would change ``text`` (cheap: C-level tests, ASCII first)."""
+    if text.isascii():
+        return False
+    return (
+        not unicodedata.is_normalized("NFKC", text)
+        or _INVISIBLE.search(text) is not None
+        or _LOOKALIKE.search(text) is not None
+    )
+
+
+def normalize(text: str) -> Normalized | None:
+    """``text`` normalised (see the module docstring), or ``None`` when nothing changes."""
+    if not needs_normalizing(text):
+        return None
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):  # a letter and its combining marks
+            j += 1
+        piece = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text[i:j]))
+        out.extend(piece)
+        starts.extend([i] * len(piece))
+        ends.extend([j] * len(piece))
+        i = j
+    normalized = _unmask_lookalikes("".join(out))
+    if normalized == text:
+        return None
+    return Normalized(text, normalized, starts, ends)
+
+
+def _unmask_lookalikes(text: str) -> str:
+    """Latin letters for the Cyrillic and Greek look-alikes in words that also hold Latin letters
+    (the same length: one letter for one)."""
+    if _LOOKALIKE.search(text) is None:
+        return text
+
+    def latin(m: re.Match) -> str:
+        word = m.group()
+        if _LOOKALIKE.search(word) is None or not any("a" <= c.lower() <= "z" for c in word):
+            return word
+        return "".join(LOOKALIKES.get(c, c) for c in word)
+
+    return _MIXED_WORD.sub(latin, text)
