@@ -232,11 +232,11 @@ class HealthClaims:
         ]
         resolver = SubjectResolver(doc, sents, mentions, columns.subject_flags)
         for c in candidates:
-            keep, c.substance = resolver.resolve(
+            dropped, c.substance = resolver.resolve(
                 c.sent, c.start, c.end, c.rule.allow_conventional_subject, c.rule.requires_subject
             )
-            if not keep:
-                c.cues.insert(0, NO_SUBJECT)
+            if dropped:
+                c.cues.insert(0, dropped)
 
     def score(
         self, doc: Doc, sents: Sentences, by_sent: dict[int, list[Tag]], candidates: list[Candidate], hits: list[Hit]
@@ -258,7 +258,8 @@ class HealthClaims:
         for c in candidates:
             c.confidence = scores[c.sent].confidence
             if any(cue != NO_SUBJECT for cue in c.cues):
-                ruled_out.add(c.sent)  # negated, debunked, reported...: not the scorer's to overrule
+                # negated, debunked, reported, about a medicine...: not the scorer's to overrule
+                ruled_out.add(c.sent)
             elif c.confidence < veto:
                 c.cues.append(f"scorer:{c.confidence:.2f}")
             elif not c.cues:

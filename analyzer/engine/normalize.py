@@ -9,7 +9,9 @@ Latin letters). :func:`normalize` undoes these:
 - zero-width characters, soft hyphens and bidi controls are removed;
 - in a word that mixes Latin letters with Cyrillic or Greek look-alikes, the
   look-alikes become the Latin letters they imitate (a word wholly in another
-  script is left alone).
+  script is left alone);
+- a hyphen that ends a word before a space ("Ashwagandha- calms anxiety", a list
+  label) becomes a dash, which the tokenizer splits from the word as it does "–".
 
 The result keeps, for each of its characters, the span of the original text it
 came from, so a finding on the normalised text maps back to offsets (and so to
@@ -42,19 +44,24 @@ LOOKALIKES = {
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _LOOKALIKE = re.compile(f"[{''.join(LOOKALIKES)}]")
 _MIXED_WORD = re.compile(r"\w+")
+_LABEL_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=\s)")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 @dataclass(frozen=True)
 class Normalized:
-    """A normalised text, with the original span ``[starts[i], ends[i])`` of each character ``i``."""
+    """A normalised text, with the original span ``[starts[i], ends[i])`` of each character ``i``
+    (``None``: one character for one, the same offsets)."""
 
     original: str
     text: str
-    starts: list[int]
-    ends: list[int]
+    starts: list[int] | None
+    ends: list[int] | None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of characters [start, end) of the normalised text."""
+        if self.starts is None or self.ends is None:
+            return start, end
         if start >= end:
             at = self.starts[start] if start < len(self.starts) else len(self.original)
             return at, at
@@ -71,11 +78,12 @@ class Normalized:
 def needs_normalizing(text: str) -> bool:
     """Whether :func:`normalize` would change ``text`` (cheap: C-level tests, ASCII first)."""
     if text.isascii():
-        return False
+        return _LABEL_HYPHEN.search(text) is not None
     return (
         not unicodedata.is_normalized("NFKC", text)
         or _INVISIBLE.search(text) is not None
         or _LOOKALIKE.search(text) is not None
+        or _LABEL_HYPHEN.search(text) is not None
     )
 
 
@@ -83,23 +91,44 @@ def normalize(text: str) -> Normalized | None:
     """``text`` normalised (see the module docstring), or ``None`` when nothing changes."""
     if not needs_normalizing(text):
         return None
+    if text.isascii():
+        return Normalized(text, _LABEL_HYPHEN.sub("\u2013", text), None, None)
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):  # a letter and its combining marks
-            j += 1
-        piece = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text[i:j]))
-        out.extend(piece)
-        starts.extend([i] * len(piece))
-        ends.extend([j] * len(piece))
-        i = j
-    normalized = _unmask_lookalikes("".join(out))
+    pos = 0
+    for m in _NOT_ASCII.finditer(text):
+        first = m.start()
+        if first > pos and unicodedata.combining(text[first]):
+            first -= 1  # the letter the marks combine with
+        if first > pos:  # ASCII stays as it is
+            out.append(text[pos:first])
+            starts.extend(range(pos, first))
+            ends.extend(range(pos + 1, first + 1))
+        pos = _normalize_run(text, first, m.end(), out, starts, ends)
+    out.append(text[pos:])
+    starts.extend(range(pos, len(text)))
+    ends.extend(range(pos + 1, len(text) + 1))
+    normalized = _LABEL_HYPHEN.sub("\u2013", _unmask_lookalikes("".join(out)))
     if normalized == text:
         return None
     return Normalized(text, normalized, starts, ends)
+
+
+def _normalize_run(text: str, i: int, end: int, out: list[str], starts: list[int], ends: list[int]) -> int:
+    """NFKC of text[i:end] without invisible characters, each letter with its combining marks
+    (which may follow ``end``); appends to ``out`` and the maps, returns where it stopped."""
+    n = len(text)
+    while i < end:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        piece = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text[i:j]))
+        out.append(piece)
+        starts.extend([i] * len(piece))
+        ends.extend([j] * len(piece))
+        i = j
+    return i
 
 
 def _unmask_lookalikes(text: str) -> str:

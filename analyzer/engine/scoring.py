@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 from spacy.tokens import Doc
 
-from .claims import NO_SUBJECT
+from .claims import CONVENTIONAL_SUBJECT, NO_SUBJECT
 from .context import Hit
 from .rulematch import Tag
 
@@ -54,6 +54,7 @@ ENTITY_CLASSES = frozenset(
 # A sentence is scored only when it names one of these (a substance alone makes no claim).
 TARGET_ENTITY_CLASSES = ENTITY_CLASSES - {"SUBSTANCE"}
 SPACE = "_sp_"
+SUBJECT_CUES = frozenset({NO_SUBJECT, CONVENTIONAL_SUBJECT})
 MODEL_PACKAGE = "scorer"  # folder of the shipped model inside the package data
 
 
@@ -94,7 +95,7 @@ def rule_signals(tags: Iterable[Tag], candidates: Iterable[Candidate], scorable:
     context cues set), as the words that open its view."""
     words = {"cls_" + t.cls.lower() for t in tags}
     for c in candidates:
-        cues = [cue for cue in c.cues if cue != NO_SUBJECT]  # a subject is not the context's to judge
+        cues = [cue for cue in c.cues if cue not in SUBJECT_CUES]  # the view is read before subjects are
         if cues:
             words.add("sup_" + cues[0].split(":", 1)[0])
             words.add("supr_" + c.rule.category)
