@@ -146,7 +146,7 @@ class HealthClaims:
         self.apply_context(sents, candidates, hits, keep_suppressed)
         if candidates:
             self.resolve_subjects(doc, sents, by_sent, columns, candidates)
-        scored = self.score(doc, sents, by_sent, candidates, hits)
+        scored = self.score(doc, sents, by_sent, candidates, hits, columns)
         if scored:
             self.resolve_subjects(doc, sents, by_sent, columns, scored)
             candidates += scored
@@ -239,7 +239,13 @@ class HealthClaims:
                 c.cues.insert(0, dropped)
 
     def score(
-        self, doc: Doc, sents: Sentences, by_sent: dict[int, list[Tag]], candidates: list[Candidate], hits: list[Hit]
+        self,
+        doc: Doc,
+        sents: Sentences,
+        by_sent: dict[int, list[Tag]],
+        candidates: list[Candidate],
+        hits: list[Hit],
+        columns: TokenColumns,
     ) -> list[Candidate]:
         """Scoring: each candidate gets its sentence's confidence, and is suppressed below the veto;
         returns a candidate for each sentence that no rule flagged and that scores at least
@@ -252,7 +258,8 @@ class HealthClaims:
         scored = sorted(ruled | {k for k, here in by_sent.items() if eligible(here)})
         if not scored:
             return []
-        scores = dict(zip(scored, self.scorer(self.views(doc, sents, by_sent, candidates, hits, scored))))
+        views = self.views(doc, sents, by_sent, candidates, hits, scored, columns.view_words())
+        scores = dict(zip(scored, self.scorer(views)))
         veto, accept = policy.veto, policy.accept if self.min_confidence is None else self.min_confidence
         ruled_out = set()  # sentences a rule flagged, or whose claim the context rules out
         for c in candidates:
@@ -289,6 +296,7 @@ class HealthClaims:
         candidates: list[Candidate],
         hits: list[Hit],
         scored: list[int],
+        doc_words: list[str] | None = None,
     ) -> list[list[str]]:
         """The scorer's view of each sentence in ``scored``, opened by its rule signals."""
         in_sent: dict[int, list[Candidate]] = {}
@@ -298,7 +306,7 @@ class HealthClaims:
         for k in scored:
             tags = by_sent.get(k, ())
             signals = rule_signals(tags, in_sent.get(k, ()), self.scorable(tags))
-            views.append(sentence_view(doc, *sents.bounds(k), tags, hits, signals))
+            views.append(sentence_view(doc, *sents.bounds(k), tags, hits, signals, doc_words))
         return views
 
     def could_claim(self, classes: frozenset[str]) -> bool:

@@ -70,6 +70,7 @@ class SubjectResolver:
         self._flags = flags
         self._by_sent: dict[int, list[Mention]] = {}
         self._with_subject: set[int] = set()  # sentences that name a product or point back to one
+        self._blank_lines: dict[int, bool] = {}  # sentence -> whether a blank line comes before it
         for m in mentions:
             self._by_sent.setdefault(m.sent, []).append(m)
             if m.cls == "SUBSTANCE" or m.cls == "PRONOUN":
@@ -101,25 +102,29 @@ class SubjectResolver:
         last = next((i for i in range(sent.end - 1, sent.start - 1, -1) if not flags[i] & SPACE), None)
         return last is not None and not flags[last] & STOP and sent.end - sent.start <= 14
 
-    @functools.cached_property
-    def _text(self) -> str:
-        return self.doc.text
-
     def _paragraph_start(self, sent_index: int) -> int:
         """The first sentence of the paragraph of sentence ``sent_index`` (a blank line above it)."""
-        doc, text = self.doc, self._text
         k = sent_index
-        while k > 0:
-            start, _ = self.sents.bounds(k)
-            prev_start, _ = self.sents.bounds(k - 1)
-            last = next((i for i in range(start - 1, prev_start - 1, -1) if not doc[i].is_space), None)
-            first = next((i for i in range(start, len(doc)) if not doc[i].is_space), len(doc))
-            gap_start = doc[last].idx + len(doc[last]) if last is not None else doc[prev_start].idx
-            gap_end = doc[first].idx if first < len(doc) else len(text)
-            if text.count("\n", gap_start, gap_end) >= 2:
-                break
+        while k > 0 and not self._blank_line_before(k):
             k -= 1
         return k
+
+    def _blank_line_before(self, k: int) -> bool:
+        """Whether a blank line separates sentence ``k`` from the one before it."""
+        found = self._blank_lines.get(k)
+        if found is None:
+            found = self._blank_lines[k] = self._find_blank_line_before(k)
+        return found
+
+    def _find_blank_line_before(self, k: int) -> bool:
+        doc, flags = self.doc, self.flags
+        start, _ = self.sents.bounds(k)
+        prev_start, _ = self.sents.bounds(k - 1)
+        last = next((i for i in range(start - 1, prev_start - 1, -1) if not flags[i] & SPACE), prev_start)
+        end = next((i for i in range(start, len(flags)) if not flags[i] & SPACE), len(flags))
+        # the line breaks between the two sentences: after the last word, and in space tokens
+        gap = doc[last].whitespace_ + "".join([doc[i].text_with_ws for i in range(last + 1, end)])
+        return gap.count("\n") >= 2
 
     def _opens(self, m: Mention) -> bool:
         """Whether a mention opens its sentence, as its subject usually does ("Organic kava is...")."""
