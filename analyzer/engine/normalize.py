@@ -46,6 +46,8 @@ _LOOKALIKE = re.compile(f"[{''.join(LOOKALIKES)}]")
 _MIXED_WORD = re.compile(r"\w+")
 _LABEL_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=\s)")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+# any of the above in a text that is already NFKC
+_SUSPECT = re.compile(f"[{INVISIBLE}{''.join(LOOKALIKES)}]|{_LABEL_HYPHEN.pattern}")
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,13 @@ class Normalized:
 def needs_normalizing(text: str) -> bool:
     """Whether :func:`normalize` would change ``text`` (cheap: C-level tests, ASCII first)."""
     if text.isascii():
-        return _LABEL_HYPHEN.search(text) is not None
-    return (
-        not unicodedata.is_normalized("NFKC", text)
-        or _INVISIBLE.search(text) is not None
-        or _LOOKALIKE.search(text) is not None
-        or _LABEL_HYPHEN.search(text) is not None
-    )
+        return _may_hold_label_hyphen(text) and _LABEL_HYPHEN.search(text) is not None
+    return not unicodedata.is_normalized("NFKC", text) or _SUSPECT.search(text) is not None
+
+
+def _may_hold_label_hyphen(text: str) -> bool:
+    """A quick test (substring search) before the regular expression's slower one."""
+    return "- " in text or "-\n" in text or "-\t" in text or "-\r" in text
 
 
 def normalize(text: str) -> Normalized | None:

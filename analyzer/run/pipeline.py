@@ -93,6 +93,26 @@ def analyze_many(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> I
     column are filled by :func:`locate`, which the caller runs on the original text (the
     scanned text may have markup masked).
     """
+    analyze_one = fast_path(nlp)
+    if analyze_one is None:
+        yield from _normalized_through_pipeline(texts, nlp, batch_size)
+        return
+    for text in texts:
+        # (plain ASCII without a hyphen before a space, most posts, needs no normalising: tested inline)
+        norm = None if text.isascii() and "- " not in text else normalize(text)
+        if norm is None:
+            yield analyze_one(text) if len(text) <= CHUNK_CHARS else _chunked(analyze_one, text)
+        else:
+            found = analyze_one(norm.text) if len(norm.text) <= CHUNK_CHARS else _chunked(analyze_one, norm.text)
+            yield norm.restore(found)
+
+
+def _chunked(analyze_one: Callable[[str], list[Finding]], text: str) -> list[Finding]:
+    return _joined([(offset, analyze_one(chunk)) for offset, chunk in chunk_text(text)])
+
+
+def _normalized_through_pipeline(texts: Iterable[str], nlp: Language, batch_size: int) -> Iterator[list[Finding]]:
+    """:func:`analyze_many` for any pipeline: normalised texts through :func:`_through_pipeline`."""
     pending: deque[Normalized | None] = deque()  # of the texts handed on, not yet answered
 
     def normalized() -> Iterator[str]:
@@ -101,21 +121,9 @@ def analyze_many(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> I
             pending.append(norm)
             yield text if norm is None else norm.text
 
-    for findings in _analyze_normalized(normalized(), nlp, batch_size):
+    for findings in _through_pipeline(normalized(), nlp, batch_size):
         norm = pending.popleft()
         yield findings if norm is None else norm.restore(findings)
-
-
-def _analyze_normalized(texts: Iterable[str], nlp: Language, batch_size: int) -> Iterator[list[Finding]]:
-    analyze_one = fast_path(nlp)
-    if analyze_one is None:
-        yield from _through_pipeline(texts, nlp, batch_size)
-        return
-    for text in texts:
-        if len(text) <= CHUNK_CHARS:
-            yield analyze_one(text)
-        else:
-            yield _joined([(offset, analyze_one(chunk)) for offset, chunk in chunk_text(text)])
 
 
 def fast_path(nlp: Language) -> Callable[[str], list[Finding]] | None:
