@@ -17,7 +17,7 @@ reuses it for every partition it gets.
 from __future__ import annotations
 
 import json
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from .errors import HealthClaimsError, problem
 
@@ -33,73 +33,71 @@ def _require_dask():
         raise HealthClaimsError(problem("HC308", reason=str(exc))) from None
 
 
-def _scan_records(
-    records: Iterable[tuple[str, str, object, list[dict]]], patterns: tuple[str, ...], text_field: str
-) -> list[dict]:
-    """(id, source, text, problems) records -> output rows, using this process's cached pipeline."""
-    from .run.inputs import surrogate_problem
-    from .run.pipeline import analyze_many, get_pipeline, locate
+def _scan_docs(docs: list, patterns: tuple[str, ...]) -> list[dict]:
+    """Documents -> output rows, scanned as ``scan`` scans them, with this process's cached pipeline."""
+    from .run.config import EngineSpec
+    from .run.pipeline import pipeline_for
+    from .run.scan import findings_of, results_of, tasks_of
 
-    def checked(doc_id, source, text, probs):
-        if not probs and not isinstance(text, str):
-            probs = [problem("HC105", source, None, field=text_field).to_dict()]
-        elif not probs and (bad := surrogate_problem(text, source, None)) is not None:
-            probs = [bad.to_dict()]
-        return doc_id, source, text, probs
-
-    records = [checked(*record) for record in records]
-    nlp = get_pipeline(patterns)
-    # findings are pulled one post at a time, so only one post's Finding objects are alive at once
-    found = analyze_many([text for _, _, text, probs in records if not probs], nlp)
+    nlp = pipeline_for(EngineSpec(patterns))  # built once per worker process, not per partition
     rows = []
-    for doc_id, _source, text, probs in records:
-        findings = [] if probs else [f.to_dict() for f in locate(text, next(found))]
-        status = "error" if probs else ("empty" if not str(text).strip() else "ok")
+    for result in results_of(docs, findings_of(tasks_of(docs), nlp)):
+        doc = result.document
         rows.append(
             {
-                "id": doc_id,
-                "status": status,
-                "n_findings": len(findings),
-                "findings": json.dumps(findings, sort_keys=True, ensure_ascii=False),
-                "problems": json.dumps(probs, sort_keys=True, ensure_ascii=False),
+                "id": doc.id,
+                "status": doc.status,
+                "n_findings": len(result.findings),
+                "findings": json.dumps([f.to_dict() for f in result.findings], sort_keys=True, ensure_ascii=False),
+                "problems": json.dumps([p.to_dict() for p in doc.problems], sort_keys=True, ensure_ascii=False),
             }
         )
     return rows
 
 
 def _jsonl_partition(
-    lines: list[str], patterns: tuple[str, ...], id_field: str, text_field: str, source: str
+    lines: list[tuple[str, str]], first: list[int], patterns: tuple[str, ...], id_field: str, text_field: str
 ) -> list[dict]:
-    """A partition of JSONL lines: each record read as ``scan`` reads it (:func:`~analyzer.inputs.post_record`)."""
-    from .run.inputs import post_record
+    """A partition of (line, path) pairs, its first line being line ``first[0] + 1`` of its file: each
+    record read exactly as ``scan`` reads it (the same ids, lines, codes; invalid UTF-8 is HC103)."""
+    from .run.inputs import jsonl_line
 
-    records = []
-    for n, line in enumerate(lines):
-        if not line.strip():
-            continue
-        doc = post_record(line, source, n + 1, id_field, text_field)
-        if doc.status == "error":
-            records.append((doc.id, source, None, [p.to_dict() for p in doc.problems]))
-        else:
-            records.append((doc.id, source, doc.text, []))
-    return _scan_records(records, patterns, text_field)
+    docs = []
+    for n, (line, path) in enumerate(lines, start=first[0] + 1):
+        if line.strip():
+            docs.append(jsonl_line(line.encode("utf-8", "surrogateescape"), _display(path), n, id_field, text_field))
+    return _scan_docs(docs, patterns)
 
 
-def _frame_partition(df, patterns: tuple[str, ...], id_field: str, text_field: str, source: str):
+def _display(path: str) -> str:
+    """A file as ``scan`` names it: relative to the current directory when it is local and below it."""
+    from .run.inputs import relative_path
+
+    return path if "://" in path else relative_path(path)
+
+
+def _frame_partition(
+    df, offsets: list[int], patterns, id_field: str, text_field: str, source: str, partition_info=None
+):
+    """A partition of a Parquet data set; a post without an id is named by its row (1-based, across the set)."""
     import pandas as pd
 
+    from .run.inputs import post_document
+
+    first = offsets[partition_info["number"]] if partition_info else 0
     ids = df[id_field] if id_field in df.columns else pd.Series([None] * len(df), index=df.index)
     texts = df[text_field] if text_field in df.columns else pd.Series([None] * len(df), index=df.index)
-    records = [
-        (
-            str(i) if i is not None and not (isinstance(i, float) and i != i) else f"{source}#{n}",
-            source,
-            t if isinstance(t, str) else None,
-            [],
-        )
-        for n, (i, t) in enumerate(zip(ids, texts))
+    docs = [
+        post_document(_plain(i), t, source, first + n, text_field) for n, (i, t) in enumerate(zip(ids, texts), start=1)
     ]
-    return pd.DataFrame(_scan_records(records, patterns, text_field), columns=list(COLUMNS)).astype(COLUMNS)
+    return pd.DataFrame(_scan_docs(docs, patterns), columns=list(COLUMNS)).astype(COLUMNS)
+
+
+def _plain(value: object) -> object:
+    """A Parquet cell as a plain value: None for a missing one (None, NaN, NA)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return None if type(value).__name__ in ("NAType", "NaTType") else value
 
 
 def scan_dataset(
@@ -143,16 +141,54 @@ def scan_dataset(
 
 
 def _frame(path: str, patterns: tuple[str, ...], id_field: str, text_field: str, blocksize: str):
-    """The output rows of one input (Parquet, or JSONL read in blocks), as a lazy Dask frame."""
+    """The output rows of one input (Parquet, or JSONL read in blocks), as a lazy Dask frame.
+
+    Where each block starts (its file, its first line or row) is counted first, in a cheap pass,
+    so that ids and lines are those ``scan`` gives, whatever the partitioning."""
     import dask.bag as db
     import dask.dataframe as dd
     import pandas as pd
 
     meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in COLUMNS.items()})
-    if path.rstrip("/").endswith(".parquet") or path.rstrip("/").endswith(".pq"):
-        return dd.read_parquet(path).map_partitions(_frame_partition, patterns, id_field, text_field, path, meta=meta)
-    bag = db.read_text(path, blocksize=None if path.endswith(".gz") else blocksize, linedelimiter="\n")
-    return bag.map_partitions(_jsonl_partition, patterns, id_field, text_field, path).to_dataframe(meta=meta)
+    if not _exists(path):  # a missing input is a row of its own (HC107), not a failed run
+        row = {"id": _display(path), "status": "error", "n_findings": 0, "findings": "[]"}
+        row["problems"] = json.dumps([problem("HC107", _display(path)).to_dict()], sort_keys=True)
+        return dd.from_pandas(pd.DataFrame([row], columns=list(COLUMNS)).astype(COLUMNS), npartitions=1)
+    if path.rstrip("/").endswith((".parquet", ".pq")):
+        frame = dd.read_parquet(path)
+        sizes = frame.map_partitions(len).compute().tolist()
+        offsets = [sum(sizes[:k]) for k in range(len(sizes))]
+        args = (offsets, patterns, id_field, text_field, _display(path))
+        return frame.map_partitions(_frame_partition, *args, meta=meta)
+    bag = db.read_text(
+        path,
+        blocksize=None if path.endswith(".gz") else blocksize,
+        linedelimiter="\n",
+        errors="surrogateescape",
+        include_path=True,
+    )
+    counted: dict[str, int] = {}
+    firsts = []
+    for file, size in bag.map_partitions(_partition_size).compute():
+        firsts.append(counted.get(file, 0))
+        counted[file] = counted.get(file, 0) + size
+    starts = db.from_sequence(firsts, partition_size=1)
+    return bag.map_partitions(_jsonl_partition, starts, patterns, id_field, text_field).to_dataframe(meta=meta)
+
+
+def _exists(path: str) -> bool:
+    """Whether a path, glob or URL names at least one existing file or data set."""
+    from fsspec.core import get_fs_token_paths
+
+    try:
+        fs, _, paths = get_fs_token_paths(path)
+        return any(fs.exists(p) for p in paths)
+    except (OSError, ValueError):
+        return False
+
+
+def _partition_size(lines: list[tuple[str, str]]) -> list[tuple[str, int]]:
+    return [(lines[0][1] if lines else "", len(lines))]
 
 
 def _counts(output: str) -> dict:

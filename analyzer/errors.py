@@ -20,6 +20,17 @@ class Errors:
     HC107 = "no such file or directory; check the path."
     HC108 = "text holds an unpaired surrogate escape (\\u{escape}) at character {offset}, which is not valid Unicode; fix the export's JSON escapes."
     HC110 = "unused suppression {directive}: nothing here is flagged; remove the comment."
+    HC111 = (
+        "{kind}, not a regular file; not read (it could block or never end). Name files, directories or - for stdin."
+    )
+    HC114 = "duplicate post id '{id}' (an earlier post has it); this post is reported as '{renamed}'."
+    HC115 = (
+        "post id holds an unpaired surrogate escape (\\u{escape}), which is not valid Unicode; reported as '{shown}'."
+    )
+    HC116 = "malformed CSV record ({reason}); the lines after it are read as records of their own."
+    HC117 = "cannot list directory: {reason}; the files in it are not scanned. Check its permissions."
+    HC118 = "internal error while reading or scanning this document ({reason}); the other documents are still scanned. Please report this."
+    HC119 = "the file is {encoding} (its byte order mark says so), not UTF-8; re-encode it, e.g. iconv -f {family} -t UTF-8."
     # Patterns (HC2xx): a broken pattern pack stops the run with exit code 2.
     HC201 = "YAML syntax error: {reason}. Fix the YAML at that line."
     HC202 = "invalid pattern data at '{field}': {reason}."
@@ -44,7 +55,18 @@ class Errors:
     HC305 = "baseline file cannot be used: {reason}. Write one with --write-baseline FILE."
     HC307 = "{reason}."
     HC308 = "the Dask engine is not installed ({reason}); install it with: pip install 'healthclaims[dask]'."
+    HC309 = "'allow' entry {index} is blank, which would allow every sentence; remove it or write the phrase to allow."
+    HC310 = "'severity' takes rule ids, and '{name}' is a category; set the severity of its rules instead ({rules})."
     HC306 = "cannot compute the lines changed since '{ref}': {reason}. Run inside a git checkout that has that ref (fetch it first)."
+    # Review queue (HC5xx): a bad line of a report is skipped, the rest is still imported.
+    HC501 = "cannot read the report: {reason}. Pass a report written by 'healthclaims scan --format json' or '--format jsonl'."
+    HC502 = "malformed JSON on this line of the report ({reason}); the line is skipped, the other lines are imported."
+    HC503 = "not a scan result here: {reason}; this document is skipped, the others are imported."
+    HC504 = "{where}a finding has no usable '{field}'; it is skipped, the others are imported."
+    HC505 = "cannot open the review database {db}: {reason}. Check --db (a file path, sqlite:///… or postgresql://…)."
+    HC506 = "the review queue needs the 'review' extra ({reason}); install it with: pip install 'healthclaims[review]'."
+    HC507 = "a server bound to {host} needs accounts: add one with 'healthclaims review user add NAME' (--db the same database)."
+    HC508 = "{reason}."
 
 
 @dataclass

@@ -66,14 +66,13 @@ class ScanResult:
     def location(self, f: Finding) -> tuple[int, int]:
         """(line, column) of a finding as reports show it: in a post export, the line of the
         post's record in the file, and the column within the post."""
-        if self.document.source_line is not None:
-            return self.document.source_line, f.column
-        return f.line, f.column
+        return self.document.file_line(f.line), f.column
 
     def end_position(self, f: Finding) -> tuple[int, int]:
         """1-based (line, column) just past the end of a finding, in the document text."""
-        before = self.document.text[: f.end]
-        return before.count("\n") + 1, f.end - (before.rfind("\n") + 1) + 1
+        from .lines import LineIndex
+
+        return LineIndex(self.document.text).position(f.end)
 
 
 def finding_key(result: ScanResult, f: Finding) -> tuple[str, str, str]:

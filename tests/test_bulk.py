@@ -107,3 +107,33 @@ def test_jsonl_with_two_jobs_matches_one_job(tmp_path, run_cli):
     assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
     assert (code1, err1) == (code2, err2) == (2, err1) and "HC105" in err1
     assert not any(f["rule_id"] == "safety-claim" for d in lines(one) for f in d["findings"])
+
+
+def test_hostile_inputs_give_the_same_report_with_workers(tmp_path, run_cli, monkeypatch):
+    """Issue 17's bad inputs on every path: each costs only itself, with the same codes, with or without workers."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    good = [json.dumps(p) for p in POSTS[:6]]
+    bad = [
+        '{"id": "lone\\udc80", "text": "Our ginger chews cure migraines."}',
+        '{"id": "deep", "text": ' + "[" * 50_000 + "]" * 50_000 + "}",
+        '{"id": ' + "3" * 5000 + ', "text": "Our kava drops cure anxiety."}',
+        json.dumps({"id": "p0", "text": "A second post with the id p0 cures migraines."}),
+        '{"id": "wide", "text": "caf\xe9"}',
+    ]
+    write(tmp_path / "posts.jsonl", "\n".join(good + bad) + "\n")
+    write(tmp_path / "table.csv", 'id,text\nq1,"Ginger cures migraines.\nq2,Shipping was quick.\n')
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    (tmp_path / "latin.jsonl").write_bytes(b'{"id": "l", "text": "caf\xe9"}\n' + good[0].encode() + b"\n")
+    inputs = ["posts.jsonl", "table.csv", "pipe.jsonl", "latin.jsonl"]
+    one = run_cli("scan", "-f", "json", "--jobs", "1", *inputs)
+    two = run_cli("scan", "-f", "json", "--jobs", "2", *inputs)
+    assert one[0] == two[0] == 2 and one[2] == two[2] and json.loads(one[1]) == json.loads(two[1])
+    codes = sorted(line.split(" ")[2].rstrip(":") for line in one[2].splitlines())
+    assert codes == ["HC103", "HC104", "HC111", "HC114", "HC114", "HC115", "HC116"]  # latin.jsonl repeats p0
+    run_cli("scan", "-f", "jsonl", "-o", "one.jsonl", "--jobs", "1", *inputs)
+    run_cli("scan", "-f", "jsonl", "-o", "two.jsonl", "--jobs", "2", *inputs)
+    assert lines(tmp_path / "one.jsonl") == lines(tmp_path / "two.jsonl")
+    report = {d["id"]: d["status"] for d in json.loads(one[1])["documents"]}
+    assert len(report) == 6 + 5 + 2 + 1 + 2  # every post, every file, with its own id

@@ -169,3 +169,45 @@ def test_importing_the_report_and_renderers_does_not_load_spacy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_configuration_problems_have_codes_not_tracebacks(tmp_path, run_cli, monkeypatch):
+    doc = write(tmp_path / "a.md", CLAIM)
+    cases = {
+        "latin.toml": ('allow = ["caf\xe9"]\n'.encode("latin-1"), ":1: error HC303", "not UTF-8 (byte 0xe9"),
+        "wide.toml": ('allow = ["x"]\n'.encode("utf-16"), ":1: error HC303", "not UTF-8 (byte 0xff"),
+        "deep.toml": (b"a = " + b"[" * 100_000 + b"]" * 100_000 + b"\n", ": error HC303", "nested too deeply"),
+        "blank.toml": (b'fail-on = "none"\nallow = ["fine", "  "]\n', ":2: error HC309", "'allow' entry 1 is blank"),
+        "sev.toml": (b'\nseverity = { "disease_claim" = "low" }\n', ":2: error HC310", "disease-treatment"),
+    }
+    for name, (data, where, reason) in cases.items():
+        config = tmp_path / name
+        config.write_bytes(data)
+        code, out, err = run_cli("scan", "--config", str(config), str(doc))
+        assert code == 2 and out == "", name
+        assert err.startswith(f"{config}{where}") and reason in err and err.count("\n") == 1, err
+    project = tmp_path / "project"
+    write(project / "pyproject.toml", "[tool.healthclaims\nfail-on = 'none'\n")
+    monkeypatch.chdir(project)
+    code, _, err = run_cli("scan", str(doc))
+    assert code == 2 and err.startswith(f"{project / 'pyproject.toml'}:1: error HC303")
+    assert run_cli("scan", "--no-config", "--fail-on", "none", str(doc))[0] == 0
+
+
+def test_an_unexpected_failure_keeps_the_report(tmp_path, run_cli, monkeypatch):
+    from analyzer.run.policy import Policy
+
+    first = write(tmp_path / "a.md", CLAIM)
+    second = write(tmp_path / "b.md", CLAIM)
+    apply = Policy.apply
+
+    def broken(self, result):
+        if result.document.path == str(second):
+            raise KeyError("unexpected")
+        return apply(self, result)
+
+    monkeypatch.setattr(Policy, "apply", broken)
+    code, out, err = run_cli("scan", "--format", "json", str(first), str(second))
+    docs = [(d["id"], d["status"]) for d in json.loads(out)["documents"]]
+    assert docs == [(str(first), "ok"), ("<healthclaims>", "error")] and code == 2
+    assert "error HC118: internal error while reading or scanning this document (KeyError: 'unexpected')" in err

@@ -168,8 +168,8 @@ def test_evidence_coverage_reports_fit_shares_and_gaps(run_cli, tmp_path):
     lines = [
         {"text": "Our kava drops cure anxiety.", "label": 1},
         {"text": "Melatonin gummies cure insomnia for good.", "label": 1},
-        {"text": "Ashwagandha boosts your immune system.", "label": 1},
-        {"text": "Ashwagandha boosts your immune system.", "label": 0},  # not counted: label 0
+        {"text": "Maca root boosts your immune system.", "label": 1},
+        {"text": "Maca root boosts your immune system.", "label": 0},  # not counted: label 0
     ]
     labelled = tmp_path / "mine.jsonl"
     labelled.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
@@ -180,7 +180,7 @@ def test_evidence_coverage_reports_fit_shares_and_gaps(run_cli, tmp_path):
     assert result["first_fit"]["substance+target"] == 2
     assert result["first_fit"]["other-substance"] == 0
     assert result["pair_entry_exists"] == {"findings": 2, "first": 2, "share_first": 1.0}
-    assert {"substance": "ashwagandha", "target": "immune_system", "findings": 1} in result["gaps"]
+    assert {"substance": "maca", "target": "immune_system", "findings": 1} in result["gaps"]
     code, out, _ = run_cli("evidence", "coverage")  # the rules' own examples
     assert code == 0 and "first evidence item by fit" in out
 
@@ -227,8 +227,47 @@ def test_kind_regulator_only_for_a_regulator_publisher():
         assert PACK.registry[sid]["kind"] != "regulator", sid
 
 
+def test_a_recommendation_statement_is_a_fact_sheet():
+    # USPSTF recommendation statements (and the JAMA publication of one) weigh a commissioned evidence
+    # review and make a recommendation: neither the review itself nor a regulator's action.
+    statements = [
+        sid
+        for sid, src in PACK.registry.items()
+        if "Preventive Services Task Force" in src["publisher"] or "Recommendation Statement" in src["title"]
+    ]
+    assert len(statements) >= 4
+    assert {PACK.registry[sid].get("kind") for sid in statements} == {"fact_sheet"}
+
+
 def test_a_case_series_is_not_a_review():
     for sid, src in PACK.registry.items():
         title = src["title"].lower()
         if "case series" in title or "ten cases" in title:
             assert src.get("kind") not in ("review", "systematic_review"), sid
+
+
+# Our own one-line claims for (substance, target) pairs that had no entry of their own before the second
+# pass over issue 15's coverage gaps; each must now show the pair's own entry first.
+PAIR_PROBES = {
+    "Elderberry syrup cures the common cold.": "elderberry-common-cold",
+    "Turmeric capsules boost your immune system.": "turmeric-any-condition",
+    "Our CBD oil cures depression.": "cbd-mental-health",
+    "CBD drops cure insomnia.": "cbd-insomnia",
+    "Garlic pills kill cancer cells.": "garlic-cancer",
+    "High-dose vitamin C cures cancer.": "vitamin-c-cancer",
+    "Maca root boosts sperm count.": "maca-fertility",
+    "Homeopathic drops cure migraines.": "homeopathy-any-condition",
+    "Kratom works on your opioid receptors.": "kratom-opioid-receptors",
+    "Fish oil cures ADHD in kids.": "fish-oil-adhd",
+    "Probiotics improve your digestion.": "probiotics-digestion",
+    "Vitamin D prevents cognitive decline.": "vitamin-d-cognition",
+    "Apple cider vinegar kills bacterial infections.": "apple-cider-vinegar-infections",
+    "Magnesium cures muscle pain.": "magnesium-muscle-cramps",
+}
+
+
+@pytest.mark.parametrize("text", sorted(PAIR_PROBES))
+def test_a_gap_pair_now_shows_its_own_entry_first(text):
+    (f,) = first_items(text)
+    assert f.evidence[0]["id"] == PAIR_PROBES[text] and f.evidence[0]["fit"] == "substance+target"
+    assert f.substance_id in f.evidence[0]["about"]["substances"]

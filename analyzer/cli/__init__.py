@@ -71,7 +71,9 @@ NoScorerOption = typer.Option(False, "--no-scorer", help="Rules alone: no traine
 
 
 def _err(message: str) -> None:
-    typer.echo(message, err=True)
+    from ..report.formats.github import stderr_text  # no forged workflow commands in GitHub Actions
+
+    typer.echo(stderr_text(message), err=True)
 
 
 def reports_errors(func):
@@ -437,6 +439,12 @@ def train_command(
     examples = load_labelled(*files)
     save(train_scorer(examples, tuple(str(p) for p in patterns or ()), epochs=epochs, seed=seed), output)
     typer.echo(f"trained on {len(examples)} lines ({sum(e.label for e in examples)} claims): {output}")
+
+
+# 'healthclaims review': its module imports only Typer; the database and web code load per command.
+from .review import review_app  # noqa: E402  (needs reports_errors above)
+
+app.add_typer(review_app, name="review")
 
 
 def main() -> None:

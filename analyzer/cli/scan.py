@@ -19,7 +19,7 @@ from ..errors import HealthClaimsError, problem
 from ..findings import ScanResult
 from ..packs.loader import PatternPack, cached_pack
 from ..report import RenderContext, Report, render
-from ..run.config import Config, EngineSpec, load_config
+from ..run.config import Config, EngineSpec, key_line, load_config
 from ..run.policy import Baseline, Policy
 from ..run.progress import Progress
 
@@ -122,17 +122,7 @@ def load_settings(options: ScanOptions) -> ScanSettings:
     pattern_dirs = tuple(config.patterns) + tuple(str(p) for p in options.patterns)
     pack = cached_pack(pattern_dirs)  # validate pattern packs before reading any input
     baseline = Baseline.load(options.baseline) if options.baseline is not None else None
-    known = {r.id for r in pack.active_rules()} | {r.category for r in pack.active_rules()}
-    unknown = sorted({*config.disable, *config.severity} - known)
-    if unknown:
-        raise HealthClaimsError(
-            problem(
-                "HC304",
-                str(config.path),
-                field="disable/severity",
-                reason=f"unknown rule or category {', '.join(unknown)}",
-            )
-        )
+    check_rule_names(config, pack)
     changed = None
     if options.diff is not None:
         from ..run.gitutil import changed_lines
@@ -141,6 +131,21 @@ def load_settings(options: ScanOptions) -> ScanSettings:
     check_combinations(options)
     engine = EngineSpec(pattern_dirs, scorer_setting(options, config), _min_confidence(options, config))
     return ScanSettings(config, pattern_dirs, pack, baseline, changed, workers(options.jobs, options.paths), engine)
+
+
+def check_rule_names(config: Config, pack: PatternPack) -> None:
+    """HC304 for a rule or category the packs do not have; HC310 for a category in ``severity``,
+    which takes rule ids (a category's rules can differ in severity on purpose)."""
+    rules = pack.active_rules()
+    categories = {r.category for r in rules}
+    unknown = sorted({*config.disable, *config.severity} - {r.id for r in rules} - categories)
+    if unknown:
+        reason = f"unknown rule or category {', '.join(unknown)}"
+        raise HealthClaimsError(problem("HC304", str(config.path), field="disable/severity", reason=reason))
+    for name in sorted(set(config.severity) & categories):
+        members = ", ".join(sorted(r.id for r in rules if r.category == name))
+        line = key_line(config.path, name) if config.path else None
+        raise HealthClaimsError(problem("HC310", str(config.path), line, name=name, rules=members))
 
 
 def scorer_setting(options: ScanOptions, config: Config) -> str:
@@ -187,12 +192,26 @@ def _scanned(docs, settings: ScanSettings, meter: Progress) -> Iterator[ScanResu
     from ..run.scan import scan_documents
 
     policy = settings.policy
-    for result in scan_documents(docs, settings.engine, jobs=settings.workers):
-        policy.apply(result)
-        meter.update(result.document.size)
-        for prob in (*result.document.problems, *result.notes):
-            _err(prob.format())
-        yield result
+    try:
+        for result in scan_documents(docs, settings.engine, jobs=settings.workers):
+            policy.apply(result)
+            meter.update(result.document.size)
+            for prob in (*result.document.problems, *result.notes):
+                _err(prob.format())
+            yield result
+    except HealthClaimsError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - last line of defence: the report keeps what was scanned
+        yield _failed_run(exc)
+
+
+def _failed_run(exc: Exception) -> ScanResult:
+    """What an unexpected failure of the run itself leaves in the report: an error document (HC118)."""
+    from ..run.inputs import Document, failure_reason
+
+    prob = problem("HC118", reason=failure_reason(exc))
+    _err(prob.format())
+    return ScanResult(Document("<healthclaims>", "<healthclaims>", status="error", problems=[prob]))
 
 
 def write_lines(docs, settings: ScanSettings, stream: TextIO, meter: Progress) -> Outcome:
@@ -294,4 +313,6 @@ def _total_bytes(paths: list[str]) -> int | None:
 
 
 def _err(message: str) -> None:
-    typer.echo(message, err=True)
+    from ..report.formats.github import stderr_text  # no forged workflow commands in GitHub Actions
+
+    typer.echo(stderr_text(message), err=True)

@@ -20,6 +20,8 @@ from typing import NamedTuple
 import jsonschema
 
 from ..errors import HealthClaimsError, problem
+from ..lines import byte_line_at
+from .gitutil import resolved
 
 
 @dataclass
@@ -43,7 +45,7 @@ class Config:
     def wants(self, file: Path) -> bool:
         """Whether a file found in a directory should be scanned (include/exclude globs)."""
         try:
-            rel = file.resolve().relative_to(self.root.resolve()).as_posix()
+            rel = resolved(file).relative_to(resolved(self.root)).as_posix()
         except ValueError:
             rel = file.as_posix()
         if self.include and not any(_glob(rel, g) for g in self.include):
@@ -65,22 +67,43 @@ def config_schema() -> dict:
 
 
 def find_config(start: Path | None = None) -> Path | None:
+    """The nearest ``.healthclaims.toml``, or ``pyproject.toml`` with a ``[tool.healthclaims]`` table.
+
+    A ``pyproject.toml`` that cannot be read or parsed stops the search with HC303 (as ruff does):
+    it may hold our table, and silently running without it would change what is reported.
+    """
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         dotfile = folder / ".healthclaims.toml"
         if dotfile.is_file():
             return dotfile
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
+        if pyproject.is_file() and "healthclaims" in read_toml(pyproject).get("tool", {}):
             return pyproject
     return None
 
 
-def _has_tool_table(pyproject: Path) -> bool:
+def read_toml(path: Path) -> dict:
+    """A TOML file as data; HC303 (with the line where known) when it cannot be read, is not UTF-8,
+    is not TOML, or nests too deeply to parse."""
     try:
-        return "healthclaims" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
+        data = path.read_bytes()
+    except OSError as exc:
+        raise HealthClaimsError(problem("HC303", str(path), reason=exc.strerror or str(exc))) from None
+    try:
+        text = data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
+    except UnicodeDecodeError as exc:
+        line = byte_line_at(data, exc.start)
+        reason = f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); TOML files must be UTF-8"
+        raise HealthClaimsError(problem("HC303", str(path), line, reason=reason)) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        at = re.search(r"at line (\d+)", str(exc))
+        line = int(at.group(1)) if at else None
+        raise HealthClaimsError(problem("HC303", str(path), line, reason=str(exc).split(" (at")[0])) from None
+    except RecursionError:
+        raise HealthClaimsError(problem("HC303", str(path), reason="nested too deeply to parse")) from None
 
 
 def load_config(path: Path | None = None, search: bool = True) -> Config:
@@ -89,14 +112,7 @@ def load_config(path: Path | None = None, search: bool = True) -> Config:
         path = find_config() if search else None
         if path is None:
             return Config()
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise HealthClaimsError(problem("HC303", str(path), reason=exc.strerror or str(exc))) from None
-    except tomllib.TOMLDecodeError as exc:
-        at = re.search(r"at line (\d+)", str(exc))
-        line = int(at.group(1)) if at else None
-        raise HealthClaimsError(problem("HC303", str(path), line, reason=str(exc).split(" (at")[0])) from None
+    data = read_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("healthclaims", {})
         prefix = "tool.healthclaims."
@@ -107,6 +123,7 @@ def load_config(path: Path | None = None, search: bool = True) -> Config:
         err = errors[0]
         where = prefix + ".".join(str(p) for p in err.path) if err.path else prefix.rstrip(".") or "(top level)"
         raise HealthClaimsError(problem("HC304", str(path), field=where, reason=err.message))
+    _check_allow(path, data.get("allow", []))
     base = path.parent
     return Config(
         path=path,
@@ -115,12 +132,26 @@ def load_config(path: Path | None = None, search: bool = True) -> Config:
         exclude=list(data.get("exclude", [])),
         disable=list(data.get("disable", [])),
         severity=dict(data.get("severity", {})),
-        patterns=[str((base / p).resolve()) for p in data.get("patterns", [])],
+        patterns=[str(resolved(base / p)) for p in data.get("patterns", [])],
         allow=[a.lower() for a in data.get("allow", [])],
         allow_substances=[s.lower() for s in data.get("allow-substances", [])],
-        model=str((base / data["model"]).resolve()) if "model" in data else None,
+        model=str(resolved(base / data["model"])) if "model" in data else None,
         min_confidence=data.get("min-confidence"),
     )
+
+
+def _check_allow(path: Path, allow: list[str]) -> None:
+    """HC309 for a blank ``allow`` phrase: every sentence contains it, so it would hide every finding."""
+    for index, phrase in enumerate(allow):
+        if not phrase.strip():
+            raise HealthClaimsError(problem("HC309", str(path), key_line(path, "allow"), index=index))
+
+
+def key_line(path: Path, key: str) -> int | None:
+    """The first line of a TOML file that sets ``key`` (tomllib keeps no lines), if there is one."""
+    pattern = re.compile(rf"(?:^|[\s{{,])[\"']?{re.escape(key)}[\"']?\s*=")
+    text = path.read_bytes().decode("utf-8", "replace")
+    return next((n for n, line in enumerate(text.split("\n"), start=1) if pattern.search(line)), None)
 
 
 class EngineSpec(NamedTuple):

@@ -2,17 +2,60 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
 
 from ..errors import HealthClaimsError, problem
 
+_C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+
+
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, or the absolute path when it cannot be resolved (a symlink loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return Path(os.path.abspath(path))
+
+
+def _unquoted(name: str) -> str:
+    """A name as git prints it in a diff header: C-quoted ("b/a\\tb.md", octal bytes) when it holds a tab,
+    newline, quote or backslash, even with core.quotePath off."""
+    if not (name.startswith('"') and name.endswith('"')):
+        return name
+    body, out, k = os.fsencode(name[1:-1]), bytearray(), 0
+    while k < len(body):
+        if body[k] == 92 and k + 1 < len(body):
+            nxt = chr(body[k + 1])
+            if nxt in "01234567":
+                out.append(int(body[k + 1 : k + 4], 8))
+                k += 4
+                continue
+            out.append(_C_ESCAPES.get(nxt, body[k + 1]))
+            k += 2
+            continue
+        out.append(body[k])
+        k += 1
+    return os.fsdecode(bytes(out))
+
+
 _HUNK = re.compile(r"^@@ -\S+ \+(\d+)(?:,(\d+))? @@", re.M)
 
 
 def _git(args: list[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, check=False)
+    """Run git; paths go in and come out as the file system's bytes (``os.fsencode``/``os.fsdecode``),
+    so a file name that is not UTF-8 survives the round trip. Names are not quoted (core.quotePath off)."""
+    out = subprocess.run(
+        ["git", "-c", "core.quotePath=false", *args],
+        cwd=cwd,
+        input=None if stdin is None else os.fsencode(stdin),
+        capture_output=True,
+        check=False,
+    )
+    out.stdout, out.stderr = os.fsdecode(out.stdout), out.stderr.decode("utf-8", "replace")
+    return out
 
 
 def ignored(files: list[Path]) -> set[Path]:
@@ -21,7 +64,7 @@ def ignored(files: list[Path]) -> set[Path]:
         return set()
     folder = files[0].parent
     try:
-        out = _git(["check-ignore", "--stdin", "-z"], folder, "\0".join(str(f.resolve()) for f in files))
+        out = _git(["check-ignore", "--stdin", "-z"], folder, "\0".join(str(resolved(f)) for f in files))
     except OSError:
         return set()
     if out.returncode not in (0, 1):  # 1: nothing ignored; 128: not a repository
@@ -46,11 +89,12 @@ def changed_lines(ref: str) -> dict[Path, set[int] | None]:
         )
     changed: dict[Path, set[int] | None] = {}
     current: Path | None = None
-    for line in diff.stdout.splitlines():
+    for line in diff.stdout.split("\n"):
         if line.startswith("+++ "):
             name = line[4:]
+            name = _unquoted(name.rstrip("\t"))
             current = (
-                None if name == "/dev/null" else (root / name[2:] if name.startswith("b/") else root / name).resolve()
+                None if name == "/dev/null" else resolved(root / name[2:] if name.startswith("b/") else root / name)
             )
             if current is not None:
                 changed.setdefault(current, set())
@@ -64,5 +108,5 @@ def changed_lines(ref: str) -> dict[Path, set[int] | None]:
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], root)
     for name in untracked.stdout.split("\0"):
         if name:
-            changed[(root / name).resolve()] = None
+            changed[resolved(root / name)] = None
     return changed

@@ -9,7 +9,6 @@ are mapped back to the original text.
 
 from __future__ import annotations
 
-import bisect
 import functools
 from collections import deque
 from typing import Callable, Iterable, Iterator
@@ -20,6 +19,7 @@ from spacy.language import Language
 from .. import engine  # noqa: F401  (registers the spaCy factories)
 from ..engine.normalize import Normalized, normalize
 from ..findings import Finding
+from ..lines import LineIndex
 from .config import EngineSpec
 
 CHUNK_CHARS = 100_000
@@ -71,17 +71,6 @@ def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
         pieces.append((start, text[start:end]))
         start = end
     return pieces
-
-
-class LineIndex:
-    """Maps a character offset to a 1-based (line, column)."""
-
-    def __init__(self, text: str):
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
 
 
 def analyze_many(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> Iterator[list[Finding]]:
@@ -176,4 +165,5 @@ def locate(text: str, findings: list[Finding]) -> list[Finding]:
         index = LineIndex(text)
         for f in findings:
             f.line, f.column = index.position(f.start)
+            f.text = text[f.start : f.end]  # exactly the document's slice, markup and all
     return sorted(findings, key=Finding.sort_key)

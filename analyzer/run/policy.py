@@ -28,7 +28,9 @@ from pathlib import Path
 
 from ..errors import HealthClaimsError, problem
 from ..findings import Finding, ScanResult, finding_key
+from ..lines import count_lines, line_at
 from .config import Config
+from .gitutil import resolved
 
 _DIRECTIVE = re.compile(r"<!--\s*healthclaims-(disable-next-line|disable-line|disable|enable)\b(.*?)-->", re.DOTALL)
 BASELINE_VERSION = 1
@@ -61,7 +63,7 @@ def parse_directives(text: str) -> list[Directive]:
     directives: list[Directive] = []
     open_ranges: list[Directive] = []
     for m in _DIRECTIVE.finditer(text):
-        line = text.count("\n", 0, m.start()) + 1
+        line = line_at(text, m.start())
         body, _, reason = m.group(2).partition("--")
         rules = frozenset(r for r in re.split(r"[\s,]+", body.strip()) if r)
         kind = m.group(1)
@@ -161,7 +163,7 @@ class Policy:
                     problem(
                         "HC110",
                         result.document.path,
-                        (result.document.source_line or 1) + d.line - 1,
+                        result.document.file_line(d.line),
                         warning=True,
                         directive=d.describe(),
                     )
@@ -171,18 +173,21 @@ class Policy:
         return result
 
 
+def git_lines(doc, f: Finding) -> range:
+    """The file lines a finding covers as git numbers them (only LF ends a line) for ``--diff``."""
+    if doc.source_line is not None:
+        return range(doc.file_line(f.line), doc.file_line(f.line + count_lines(f.text) - 1) + 1)
+    first = doc.text.count("\n", 0, f.start) + 1
+    return range(first, first + f.text.count("\n") + 1)
+
+
 def limit_to_changes(results: list[ScanResult], changed: dict[Path, set[int] | None]) -> None:
     """Keep only findings on changed lines (``--diff``); a file git does not track counts as all changed."""
     for result in results:
         doc = result.document
         if doc.path.startswith("<"):
             continue
-        lines = changed.get(Path(doc.path).resolve(), set())
+        lines = changed.get(resolved(Path(doc.file or doc.path)), set())
         if lines is None:
             continue
-        if doc.source_line is not None:
-            result.findings = [f for f in result.findings if doc.source_line in lines]
-        else:
-            result.findings = [
-                f for f in result.findings if any(n in lines for n in range(f.line, f.line + f.text.count("\n") + 1))
-            ]
+        result.findings = [f for f in result.findings if any(n in lines for n in git_lines(doc, f))]

@@ -4,9 +4,58 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
+from ..errors import problem
 from ..findings import SEVERITY_RANK, Finding, ScanResult
-from .inputs import Document, prose_view
+from .inputs import Document, OffsetMap, failure_reason, scan_view
 from .pipeline import EngineSpec, analyze_many, locate, pipeline_for
+
+# what the pipeline is given for one document: (text to scan, map back to the document's offsets, document text)
+Task = tuple[str, OffsetMap | None, str]
+
+
+def tasks_of(docs: list[Document]) -> list[Task]:
+    """The pipeline's inputs for the documents that were read."""
+    return [(*scan_view(d), d.text) for d in docs if d.status == "ok"]
+
+
+def findings_of(tasks: list[Task], nlp, batch_size: int = 64) -> list[list[Finding] | str]:
+    """Each document's findings, located in its own text; or, for a document the pipeline fails on,
+    why (the others are still scanned: a failing batch is run again one document at a time)."""
+    try:
+        found: list = list(analyze_many([scanned for scanned, _, _ in tasks], nlp, batch_size=batch_size))
+    except Exception:  # noqa: BLE001 - find the document that fails, keep the rest
+        found = [_alone(scanned, nlp) for scanned, _, _ in tasks]
+    out: list[list[Finding] | str] = []
+    for (_, offsets, original), findings in zip(tasks, found):
+        if not isinstance(findings, str):
+            try:
+                findings = locate(original, offsets.remap(findings) if offsets else findings)
+            except Exception as exc:  # noqa: BLE001
+                findings = failure_reason(exc)
+        out.append(findings)
+    return out
+
+
+def _alone(text: str, nlp) -> list[Finding] | str:
+    try:
+        return next(analyze_many([text], nlp))
+    except Exception as exc:  # noqa: BLE001
+        return failure_reason(exc)
+
+
+def results_of(docs: list[Document], found: list[list[Finding] | str]) -> list[ScanResult]:
+    """Documents with their findings (``found`` holds one entry per document that was read);
+    a document the pipeline failed on becomes an error with HC118."""
+    it = iter(found)
+    results = []
+    for doc in docs:
+        findings = next(it) if doc.status == "ok" else []
+        if isinstance(findings, str):
+            doc.status = "error"
+            doc.problems.append(problem("HC118", doc.path, doc.source_line, reason=findings))
+            findings = []
+        results.append(ScanResult(doc, findings))
+    return results
 
 
 def scan_documents(
@@ -25,11 +74,7 @@ def scan_documents(
     pending: list[Document] = []
 
     def flush() -> Iterator[ScanResult]:
-        ok = [d for d in pending if d.status == "ok"]
-        results = iter(analyze_many([prose_view(d) for d in ok], nlp, batch_size=batch_size))
-        for d in pending:
-            found = locate(d.text, next(results)) if d.status == "ok" else []
-            yield ScanResult(d, found)
+        yield from results_of(pending, findings_of(tasks_of(pending), nlp, batch_size))
         pending.clear()
 
     for doc in docs:
@@ -53,9 +98,7 @@ def _init_worker(spec: EngineSpec, finish=None) -> None:
 
 def _finish_batch(docs: list[Document]) -> list:
     """In a worker: analyse whole documents and hand each result to the run's ``finish`` function."""
-    ok = [d for d in docs if d.status == "ok"]
-    found = iter(_analyze_batch([(prose_view(d), d.text) for d in ok]))
-    return [_WORKER_FINISH(ScanResult(d, next(found) if d.status == "ok" else [])) for d in docs]
+    return [_WORKER_FINISH(result) for result in results_of(docs, _analyze_batch(tasks_of(docs)))]
 
 
 def finished_in_workers(
@@ -68,10 +111,9 @@ def finished_in_workers(
     yield from _pool_map(_batches(docs, batch_size), _finish_batch, jobs, (spec, finish), lambda batch, out: out)
 
 
-def _analyze_batch(pairs: list[tuple[str, str]]) -> list[list[Finding]]:
-    """In a worker: findings (located in the original text) for (scanned text, original text) pairs."""
-    found = analyze_many([scanned for scanned, _ in pairs], _WORKER_NLP)
-    return [locate(original, findings) for (_, original), findings in zip(pairs, found)]
+def _analyze_batch(tasks: list[Task]) -> list[list[Finding] | str]:
+    """In a worker: :func:`findings_of`, with the worker's pipeline."""
+    return findings_of(tasks, _WORKER_NLP)
 
 
 def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -86,15 +128,11 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
 
 
 def _scan_parallel(docs: Iterable[Document], spec: EngineSpec, batch_size: int, jobs: int) -> Iterator[ScanResult]:
-    def results(batch: list[Document], found: list[list[Finding]]) -> list[ScanResult]:
-        it = iter(found)
-        return [ScanResult(d, next(it) if d.status == "ok" else []) for d in batch]
-
-    def tasks() -> Iterator[tuple[list[Document], list[tuple[str, str]]]]:
+    def tasks() -> Iterator[tuple[list[Document], list[Task]]]:
         for batch in _batches(docs, batch_size):
-            yield batch, [(prose_view(d), d.text) for d in batch if d.status == "ok"]
+            yield batch, tasks_of(batch)
 
-    yield from _pool_map(tasks(), _analyze_batch, jobs, (spec,), results)
+    yield from _pool_map(tasks(), _analyze_batch, jobs, (spec,), results_of)
 
 
 def _pool_map(items: Iterable, fn, jobs: int, initargs: tuple, collect) -> Iterator:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import quote_from_bytes
 
 from ... import __version__
 from ...findings import ScanResult
@@ -60,7 +61,33 @@ def rule_descriptor(rule: Rule, evidence: list[dict] = ()) -> dict:
     return descriptor
 
 
-def sarif_result(result: ScanResult, f, uri: str, fingerprint: str, rule_index: int | None) -> dict:
+def _utf8(path: str) -> bytes:
+    """The path's bytes: names that are not valid UTF-8 come back as the bytes they were."""
+    try:
+        return path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that no file name decoded to
+        return path.encode("utf-8", "surrogatepass")
+
+
+def artifact_location(path: str, root: str | None = None) -> dict:
+    """Where a document is, as SARIF wants it: ``uri`` a valid RFC 3986 URI reference (space, ``#``,
+    ``%``, ``:``, non-ASCII and the like percent-encoded as UTF-8). A path under the scan root is
+    relative to ``%SRCROOT%``; one outside it that is absolute becomes a ``file://`` URI on its own."""
+    shown = relative_path(path, root)
+    if not shown.startswith("<") and Path(shown).is_absolute():
+        posix = Path(shown).as_posix()  # "/srv/a b.md", or "C:/a b.md" on Windows
+        return {"uri": "file://" + ("" if posix.startswith("/") else "/") + quote_from_bytes(_utf8(posix), safe="/:")}
+    # A relative reference: ":" is encoded too, or "a:b.md" would read as a URI with scheme "a".
+    return {"uri": quote_from_bytes(_utf8(shown), safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+def root_uri(root: str | None) -> str:
+    """``%SRCROOT%``: the scan root as an absolute ``file://`` URI ending in a slash."""
+    uri = Path(root or ".").resolve().as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def sarif_result(result: ScanResult, f, location: dict, fingerprint: str, rule_index: int | None) -> dict:
     """One SARIF result: where the finding is, what it says, its fingerprint, and how it is suppressed."""
     doc = result.document
     if doc.source_line is not None:
@@ -75,7 +102,7 @@ def sarif_result(result: ScanResult, f, uri: str, fingerprint: str, rule_index: 
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": location,
                     "region": {**region, "snippet": {"text": f.text}},
                 }
             }
@@ -122,11 +149,10 @@ def build(
     index = {r.id: i for i, r in enumerate(ordered_rules)}
     sarif_results = []
     for result in results:
-        uri = relative_path(result.document.path, root)
+        location = artifact_location(result.document.path, root)
         everything = sorted(result.findings + result.suppressed, key=lambda f: f.sort_key())
         for f, fingerprint in zip(everything, fingerprints_for(result, everything)):
-            sarif_results.append(sarif_result(result, f, uri, fingerprint, index.get(f.rule_id)))
-    root_uri = Path(root or ".").resolve().as_uri() + "/"
+            sarif_results.append(sarif_result(result, f, location, fingerprint, index.get(f.rule_id)))
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -141,7 +167,7 @@ def build(
                         "rules": [rule_descriptor(r, (evidence or {}).get(r.category, [])) for r in ordered_rules],
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri(root)}},
                 "results": sarif_results,
                 "columnKind": "unicodeCodePoints",
             }
