@@ -1,7 +1,7 @@
 """Stable error codes, in the manner of spaCy's ``errors.py``.
 
 Every message a user can see carries a code (``HC1xx`` input, ``HC2xx``
-patterns, ``HC3xx`` usage/config) and says how to fix the problem.
+patterns, ``HC3xx`` usage/config, ``HC4xx`` reports) and says how to fix the problem.
 """
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ class Errors:
     HC309 = "'allow' entry {index} is blank, which would allow every sentence; remove it or write the phrase to allow."
     HC310 = "'severity' takes rule ids, and '{name}' is a category; set the severity of its rules instead ({rules})."
     HC306 = "cannot compute the lines changed since '{ref}': {reason}. Run inside a git checkout that has that ref (fetch it first)."
+    # Reports (HC4xx)
+    HC401 = "unknown evidence id '{id}'{hint}; report findings name their evidence ids (the JSON report's 'evidence' table)."
     # Review queue (HC5xx): a bad line of a report is skipped, the rest is still imported.
     HC501 = "cannot read the report: {reason}. Pass a report written by 'healthclaims scan --format json' or '--format jsonl'."
     HC502 = "malformed JSON on this line of the report ({reason}); the line is skipped, the other lines are imported."

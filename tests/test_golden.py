@@ -35,6 +35,7 @@ def normalise(text: str) -> str:
 def test_format_matches_golden(fmt, run_cli, monkeypatch):
     monkeypatch.chdir(REPO)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)  # text output is cut to COLUMNS when it is set
     code, out, _ = run_cli("scan", "--format", fmt, "--no-config", "--no-color", EXAMPLE)
     assert code == 1
     golden = GOLDEN / f"sleep-tonic.{FORMATS[fmt]}"

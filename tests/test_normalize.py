@@ -60,3 +60,9 @@ def test_the_offset_map_covers_expanded_and_composed_characters():
     assert norm.span(0, 1) == (0, 2)  # "é" came from two characters
     assert norm.span(6, 8) == (7, 8)  # "fi" came from one
     assert norm.span(6, 10) == (7, 10)
+
+
+def test_the_finding_quotes_its_sentence_as_the_original_has_it():
+    text = "Intro line.\nOur kava drops cure anxiety \u202eand more."
+    (found,) = analyze(text)
+    assert found.sentence == "Our kava drops cure anxiety \u202eand more."

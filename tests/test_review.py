@@ -78,6 +78,12 @@ def test_import_twice_adds_nothing_and_both_report_formats_agree(db, reports):
 def _deduplicated(report: dict) -> dict:
     """The report model with evidence in one table keyed by id, findings referring to it."""
     new = copy.deepcopy(report)
+    if "evidence" in new:  # schema 2.0 has the table; findings here carry the first item's summary too
+        for doc in new["documents"]:
+            for f in doc["findings"]:
+                first = new["evidence"][f["evidence"][0]["id"]]
+                f.update(verdict=first["verdict"], summary=first["summary"], url=first["sources"][0]["url"])
+        return new
     table = {}
     for doc in new["documents"]:
         for f in doc["findings"]:
@@ -514,3 +520,16 @@ def test_over_http_a_remote_server_answers_nothing_without_login(queue):
         assert login.status_code == 200 and "elderberry" not in login.text
         assert requests.get(server.url + "/static/review.js", timeout=30).status_code == 200  # assets only
     assert items_of(queue)[("hostile", "disease-treatment")].version == 1
+
+
+def test_import_of_schema_2_reports_keeps_basis_and_a_summary(tmp_path, reports):
+    from analyzer.review.store import import_report
+
+    json_engine, lines_engine = open_db(str(tmp_path / "j.sqlite")), open_db(str(tmp_path / "l.sqlite"))
+    import_report(json_engine, reports["json"])
+    import_report(lines_engine, reports["jsonl"])
+    from_json, from_lines = items_of(json_engine), items_of(lines_engine)
+    calm = ("calm", "disease-treatment")
+    assert from_json[calm].basis["authority"].startswith("21 CFR")  # from the report's rules table
+    assert from_json[calm].evidence[0]["sources"]  # the full entry, from the evidence table
+    assert from_lines[calm].evidence[0]["summary"]  # a JSONL line: the first entry's headline

@@ -151,14 +151,22 @@ SCAN_OPTIONS = {
         help="With --format jsonl --output FILE: continue a killed run after the documents already in FILE.",
     ),
     "progress": _option(
-        None, "--progress/--no-progress", help="Progress line on stderr (default: on when stderr is a terminal)."
+        None,
+        "--progress/--no-progress",
+        help="Progress line on stderr (default: on a terminal, from 2 s after the first document is done).",
     ),
     "id_field": _option("id", "--id-field", help="JSONL field holding the post id."),
     "text_field": _option("text", "--text-field", help="JSONL field holding the post text."),
+    "url_field": _option(
+        None, "--url-field", help="JSONL/CSV field holding the post's source URL (linked in the HTML report)."
+    ),
     "color": _option(
         None, "--color/--no-color", help="Force colour on or off (default: on for a terminal, off with NO_COLOR)."
     ),
-    "quiet": _option(False, "--quiet", "-q", help="Print findings only, no summary line when there are none."),
+    "quiet": _option(
+        False, "--quiet", "-q", help="Text: one line per finding and nothing else (no summary, no progress line)."
+    ),
+    "statistics": _option(False, "--statistics", help="Text: count the findings per rule instead of listing them."),
 }
 
 
@@ -184,8 +192,10 @@ def scan(
     min_confidence: Optional[float] = MinConfidenceOption,
     id_field: str = SCAN_OPTIONS["id_field"],
     text_field: str = SCAN_OPTIONS["text_field"],
+    url_field: Optional[str] = SCAN_OPTIONS["url_field"],
     color: Optional[bool] = SCAN_OPTIONS["color"],
     quiet: bool = SCAN_OPTIONS["quiet"],
+    statistics: bool = SCAN_OPTIONS["statistics"],
 ) -> None:
     """Scan text, Markdown, HTML and JSONL posts for health claims."""
     parameters = dict(locals())  # the parameters by name (read before any other name is bound here)
@@ -341,6 +351,20 @@ def evidence_coverage(
         typer.echo(json.dumps(result, indent=2, sort_keys=True))
     else:
         typer.echo(format_text(result))
+
+
+@evidence_app.command("show")
+@reports_errors
+def evidence_show(
+    entry_id: str = typer.Argument(..., help="An evidence id, as a finding in a report names it."),
+    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
+    patterns: Optional[List[Path]] = PatternsOption,
+) -> None:
+    """Print one evidence entry in full: verdict, summary, sources (HC401 for an unknown id)."""
+    from .evidence_show import entry_json, entry_text, find_entry
+
+    entry = find_entry(_pack(patterns), entry_id)
+    typer.echo(entry_json(entry) if output_format is OutputFormat.json else entry_text(entry))
 
 
 def _scorer(model: Optional[Path], no_scorer: bool) -> str:

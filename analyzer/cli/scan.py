@@ -49,8 +49,10 @@ class ScanOptions:
     min_confidence: float | None = None
     id_field: str = "id"
     text_field: str = "text"
+    url_field: str | None = None
     color: bool | None = None
     quiet: bool = False
+    statistics: bool = False
 
     def __post_init__(self) -> None:
         # Typer hands over choices as enums and a missing repeatable option as None
@@ -95,6 +97,7 @@ def run(options: ScanOptions) -> int:
     meter = Progress(
         _total_bytes(options.paths),
         options.progress if options.progress is not None else (sys.stderr.isatty() and not options.quiet),
+        delay=0.0 if options.progress else 2.0,  # asked for: from the start; on a terminal: after 2 s
     )
     stream = _open_output(options)
     try:
@@ -168,6 +171,8 @@ def check_combinations(options: ScanOptions) -> None:
     """HC307 for options that do not go together."""
     if options.resume and (options.output is None or options.output_format != "jsonl"):
         raise HealthClaimsError(problem("HC307", reason="--resume needs --format jsonl and --output FILE"))
+    if options.statistics and options.output_format != "text":
+        raise HealthClaimsError(problem("HC307", reason="--statistics works with --format text only"))
     if options.write_baseline is not None and options.output_format == "jsonl":
         raise HealthClaimsError(problem("HC307", reason="--write-baseline cannot be combined with --format jsonl"))
 
@@ -182,6 +187,7 @@ def read_inputs(options: ScanOptions, settings: ScanSettings):
         options.id_field,
         options.text_field,
         accept=config.wants if (config.include or config.exclude) else None,
+        url_field=options.url_field,
     )
     done = resume_point(options.output) if options.resume else 0
     return (doc for k, doc in enumerate(docs) if k >= done)
@@ -243,12 +249,14 @@ def write_lines(docs, settings: ScanSettings, stream: TextIO, meter: Progress) -
 
 
 def render_context(options: ScanOptions, pack: PatternPack, stream: TextIO) -> RenderContext:
-    from ..report.formats.text import use_colour
+    from ..report.formats.text import terminal_width, use_colour
 
     rules = pack.active_rules()
     return RenderContext(
         colour=use_colour(stream, options.color),
         quiet=options.quiet,
+        statistics=options.statistics,
+        width=terminal_width(stream),
         rules=rules,
         category_evidence={c: [e.to_dict() for e in pack.fallback_evidence(c)] for c in {r.category for r in rules}},
     )
@@ -313,6 +321,7 @@ def _total_bytes(paths: list[str]) -> int | None:
 
 
 def _err(message: str) -> None:
+    from ..report.formats._common import visible
     from ..report.formats.github import stderr_text  # no forged workflow commands in GitHub Actions
 
-    typer.echo(stderr_text(message), err=True)
+    typer.echo(stderr_text(visible(message)), err=True)  # no terminal escapes from a path or id

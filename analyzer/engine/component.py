@@ -346,14 +346,20 @@ class HealthClaims:
         """Evidence and findings: one finding per candidate, reporting where it is in ``text``."""
         if text is None:
             text = doc.text  # Doc.text walks every token: read it once, and only when a rule matched
-        sentences: dict[int, str] = {}  # sentence -> its text, runs of whitespace made single spaces
+        # sentence -> its text (runs of whitespace made single spaces) and its character span
+        sentences: dict[int, tuple[str, int, int]] = {}
         findings = []
         for c in candidates:
-            sentence = sentences.get(c.sent)
-            if sentence is None:
+            found = sentences.get(c.sent)
+            if found is None:
                 start, end = columns.char_span(*sents.bounds(c.sent))
-                sentence = sentences[c.sent] = " ".join(text[start:end].split())
-            findings.append(self.findings.finding(c, text, columns.char_span(c.start, c.end), sentence))
+                found = sentences[c.sent] = (" ".join(text[start:end].split()), start, end)
+            sentence, sent_start, sent_end = found
+            span = columns.char_span(c.start, c.end)
+            finding = self.findings.finding(c, text, span, sentence)
+            # where its sentence starts and ends, counted from the finding (as offsets shift together)
+            finding.sentence_around = (span[0] - sent_start, sent_end - span[1])
+            findings.append(finding)
         return findings
 
 

@@ -70,8 +70,13 @@ class Normalized:
         return self.starts[start], self.ends[end - 1]
 
     def restore(self, findings: list[Finding]) -> list[Finding]:
-        """``findings`` on the normalised text, made findings on the original (offsets and text)."""
+        """``findings`` on the normalised text, made findings on the original (offsets, text and
+        sentence)."""
         for f in findings:
+            before, after = getattr(f, "sentence_around", (None, None))
+            if before is not None:  # the sentence as the original has it (hidden characters and all)
+                s, e = self.span(f.start - before, f.end + after)
+                f.sentence = " ".join(self.original[s:e].split())
             f.start, f.end = self.span(f.start, f.end)
             f.text = self.original[f.start : f.end]
         return findings

@@ -1,5 +1,12 @@
 """The report: scan results with their summary, how renderers are called, and the JSON-ready
-dict built from them (valid against report.schema.json)."""
+dict built from them (valid against report.schema.json).
+
+The JSON report holds each evidence entry once, in a top-level ``evidence`` table keyed by its id,
+and each rule's basis and fix once, in ``rules`` keyed by ``category/rule_id``; a finding names its
+evidence by id with how the entry fits its claim. A JSON Lines document (one per line) has no such
+tables, so each finding's first evidence reference also carries the entry's verdict, headline and
+first source URL (``healthclaims evidence show ID`` prints the whole entry).
+"""
 
 from __future__ import annotations
 
@@ -14,28 +21,87 @@ from typing import Iterable, Iterator, TextIO
 from .. import __version__
 from ..findings import Finding, ScanResult
 from ..packs.loader import Rule
+from .formats._common import first_source, headline
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 
 def report_schema() -> dict:
     return json.loads((resources.files("analyzer.schemas") / "report.schema.json").read_text("utf-8"))
 
 
-def document_entry(result: ScanResult) -> dict:
+# The fields a finding keeps in the report, in the order of Finding's own (basis and fix are the
+# rule's and go in the ``rules`` table; evidence is a list of references).
+FINDING_FIELDS = (
+    "rule_id",
+    "category",
+    "severity",
+    "hedged",
+    "text",
+    "sentence",
+    "start",
+    "end",
+    "substance",
+    "substance_id",
+    "target",
+    "target_id",
+    "message",
+    "line",
+    "column",
+    "confidence",
+)
+
+
+def finding_entry(f: Finding, lead: bool = False) -> dict:
+    """A finding as the report holds it; ``lead``: its first evidence reference carries the entry's
+    verdict, headline and URL too (a JSON Lines document, read without the evidence table)."""
+    data = {name: getattr(f, name) for name in FINDING_FIELDS}
+    refs = [{"id": ev["id"], "fit": ev["fit"]} for ev in f.evidence]
+    if lead and refs:
+        summary, url = first_source(f)
+        refs[0].update(verdict=f.evidence[0]["verdict"], headline=headline(summary), url=url)
+    data["evidence"] = refs
+    return data
+
+
+def document_entry(result: ScanResult, lead: bool = False) -> dict:
     doc = result.document
     entry = {
         "id": doc.id,
         "path": doc.path,
         "status": doc.status,
-        "findings": [f.to_dict() for f in result.findings],
+        "findings": [finding_entry(f, lead) for f in result.findings],
         "problems": [p.to_dict() for p in (*doc.problems, *result.notes)],
     }
     if result.suppressed:
-        entry["suppressed"] = [{**f.to_dict(), "suppressed_by": list(f.suppressed_by)} for f in result.suppressed]
+        entry["suppressed"] = [
+            {**finding_entry(f, lead), "suppressed_by": list(f.suppressed_by)} for f in result.suppressed
+        ]
     if doc.source_line is not None:
         entry["source_line"] = doc.source_line
     return entry
+
+
+def rule_key(f: Finding) -> str:
+    """A finding's key in the report's ``rules`` table: ``category/rule_id`` (the scorer's one rule
+    has a basis and fix per category)."""
+    return f"{f.category}/{f.rule_id}"
+
+
+def tables(results: list[ScanResult]) -> tuple[dict, dict]:
+    """(evidence, rules): each evidence entry the findings cite, by id, without how it fits a claim;
+    each rule's basis and fix, by :func:`rule_key`; both sorted by key."""
+    evidence: dict[str, dict] = {}
+    rules: dict[str, dict] = {}
+    for r in results:
+        for f in (*r.findings, *r.suppressed):
+            for ev in f.evidence:
+                if ev["id"] not in evidence:
+                    evidence[ev["id"]] = {k: v for k, v in ev.items() if k != "fit"}
+            key = rule_key(f)
+            if key not in rules:
+                rules[key] = {"basis": f.basis, "fix": f.fix}
+    return dict(sorted(evidence.items())), dict(sorted(rules.items()))
 
 
 @dataclass
@@ -102,6 +168,8 @@ class RenderContext:
 
     colour: bool = False
     quiet: bool = False
+    statistics: bool = False  # text: a count per rule instead of the findings
+    width: int | None = None  # text: columns to cut lines at (None: no cut)
     rules: list[Rule] = field(default_factory=list)
     # category -> its fallback evidence items (SARIF rule help)
     category_evidence: dict[str, list[dict]] = field(default_factory=dict)
@@ -140,9 +208,12 @@ def summarize(results: list[ScanResult]) -> dict:
 
 def build_report(results: Iterable[ScanResult]) -> dict:
     results = list(results)
+    evidence, rules = tables(results)
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "healthclaims", "version": __version__},
         "documents": [document_entry(r) for r in results],
+        "evidence": evidence,
+        "rules": rules,
         "summary": summarize(results),
     }

@@ -51,6 +51,7 @@ class ReportEntries:
     documents: list[tuple[int | None, dict]] = field(default_factory=list)  # (report line, entry)
     evidence: dict[str, dict] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    rules: dict[str, dict] = field(default_factory=dict)  # schema 2.0: basis and fix by "category/rule_id"
 
 
 def read_report(path: Path) -> ReportEntries:
@@ -73,6 +74,7 @@ def _read_json(raw: str, path: Path) -> ReportEntries:
     if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
         return ReportEntries(problems=[problem("HC501", str(path), reason="no 'documents' list")])
     entries = ReportEntries(evidence=evidence_table(data.get("evidence")))
+    entries.rules = {k: v for k, v in (data.get("rules") or {}).items() if isinstance(v, dict)}
     entries.documents = [(None, entry) for entry in data["documents"]]
     return entries
 
@@ -119,6 +121,8 @@ def resolve_evidence(finding: dict, table: dict[str, dict]) -> list[dict]:
         items.append({**full, **ref})
     if items and not items[0].get("summary"):
         first = {k: finding[k] for k in ("verdict", "summary", "url") if isinstance(finding.get(k), str)}
+        if isinstance(items[0].get("headline"), str):  # a --format jsonl line: the summary's first sentence
+            first.setdefault("summary", items[0]["headline"])
         items[0] = {**first, **items[0]}
     return items
 
@@ -140,7 +144,8 @@ def candidates(entries: ReportEntries, report: Path, text_field: str = "text") -
             if bad:
                 entries.problems.append(problem("HC504", str(report), line, field=bad, where=where))
                 continue
-            finding = {**finding, "evidence": resolve_evidence(finding, entries.evidence)}
+            rule = entries.rules.get(f"{finding.get('category')}/{finding.get('rule_id')}", {})
+            finding = {**rule, **finding, "evidence": resolve_evidence(finding, entries.evidence)}
             key = finding_key(SimpleNamespace(document=doc), SimpleNamespace(**finding))
             repeats[key] += 1
             digest = hashlib.sha256("|".join((*key, str(repeats[key]))).encode("utf-8")).hexdigest()[:32]

@@ -47,6 +47,7 @@ class Document:
     # None when it is escaped onto its record's one line (JSONL)
     text_line: int | None = None
     file: str | None = None  # the file system's name, when ``path`` shows it escaped (not UTF-8)
+    url: str | None = None  # a post's source URL (--url-field)
 
     def file_line(self, line: int) -> int:
         """The line in the file of a line of this document's text."""
@@ -131,6 +132,7 @@ def read_documents(
     text_field: str = "text",
     stdin: BinaryIO | None = None,
     accept: Callable[[Path], bool] | None = None,
+    url_field: str | None = None,
 ) -> Iterator[Document]:
     """Every input as documents, in order; a post id seen before gets a warning and a distinct id."""
     seen: set[int] = set()
@@ -140,7 +142,7 @@ def read_documents(
                 data = (stdin or sys.stdin.buffer).read()
                 yield _from_bytes("<stdin>", "<stdin>", data, ".txt")
                 continue
-            for doc in _guarded(display, path, id_field, text_field):
+            for doc in _guarded(display, path, id_field, text_field, url_field):
                 if display != str(path):  # a name that is not UTF-8: keep the real one for git (--diff)
                     doc.file = str(path)
                 yield _distinct(doc, seen)
@@ -148,11 +150,11 @@ def read_documents(
         yield Document("<input>", "<input>", status="error", problems=[problem("HC118", reason=failure_reason(exc))])
 
 
-def _guarded(display: str, path: Path, id_field: str, text_field: str) -> Iterator[Document]:
+def _guarded(display: str, path: Path, id_field: str, text_field: str, url_field=None) -> Iterator[Document]:
     """The documents of one path; an unexpected failure becomes an error document (HC118), not a lost run."""
     count = 0
     try:
-        for doc in _read_path(display, path, id_field, text_field):
+        for doc in _read_path(display, path, id_field, text_field, url_field):
             count += 1
             yield doc
     except Exception as exc:  # noqa: BLE001 - one bad input must not cost the others
@@ -181,7 +183,7 @@ def _distinct(doc: Document, seen: set[int]) -> Document:
     return doc
 
 
-def _read_path(display: str, path: Path, id_field: str, text_field: str) -> Iterator[Document]:
+def _read_path(display: str, path: Path, id_field: str, text_field: str, url_field=None) -> Iterator[Document]:
     unreadable = _not_regular(display, path)
     if unreadable is not None:
         yield unreadable
@@ -194,10 +196,10 @@ def _read_path(display: str, path: Path, id_field: str, text_field: str) -> Iter
         )
         return
     if kind == "jsonl":
-        yield from _read_jsonl(display, path, id_field, text_field)
+        yield from _read_jsonl(display, path, id_field, text_field, url_field)
         return
     if kind == "csv":
-        yield from _read_csv(display, path, id_field, text_field)
+        yield from _read_csv(display, path, id_field, text_field, url_field)
         return
     try:
         data = path.read_bytes()
@@ -372,9 +374,11 @@ def _json_reason(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def post_record(line: str, display: str, lineno: int, id_field: str = "id", text_field: str = "text") -> Document:
-    """One JSONL post record (a line of text) as a document: its id (or :func:`post_id`) and text,
-    or an error document saying what is wrong with it."""
+def post_record(
+    line: str, display: str, lineno: int, id_field: str = "id", text_field: str = "text", url_field: str | None = None
+) -> Document:
+    """One JSONL post record (a line of text) as a document: its id (or :func:`post_id`), text and
+    source URL (a string in ``url_field``), or an error document saying what is wrong with it."""
     fallback_id = post_id(display, lineno)
     try:
         record = json.loads(line, parse_int=_parse_int)
@@ -382,7 +386,10 @@ def post_record(line: str, display: str, lineno: int, id_field: str = "id", text
         return _error(fallback_id, display, lineno, problem("HC104", display, lineno, reason=_json_reason(exc)))
     if not isinstance(record, dict):
         return _error(fallback_id, display, lineno, problem("HC104", display, lineno, reason="not a JSON object"))
-    return post_document(record.get(id_field), record.get(text_field), display, lineno, text_field)
+    doc = post_document(record.get(id_field), record.get(text_field), display, lineno, text_field)
+    url = record.get(url_field) if url_field else None
+    doc.url = url if isinstance(url, str) and url else None
+    return doc
 
 
 def post_document(rid: object, body: object, display: str, lineno: int, text_field: str = "text") -> Document:
@@ -482,7 +489,7 @@ def _breaks(text: str) -> int:
     return count_lines(text) - 1
 
 
-def _read_csv(display: str, path: Path, id_field: str, text_field: str) -> Iterator[Document]:
+def _read_csv(display: str, path: Path, id_field: str, text_field: str, url_field=None) -> Iterator[Document]:
     """A CSV export with a header row, read as a stream; one document per record."""
     try:
         handle = _open_binary(path)
@@ -493,7 +500,7 @@ def _read_csv(display: str, path: Path, id_field: str, text_field: str) -> Itera
     csv.field_size_limit(2**31 - 1)
     with stream:
         try:
-            yield from _csv_posts(display, csv_records(iter(stream)), id_field, text_field)
+            yield from _csv_posts(display, csv_records(iter(stream)), id_field, text_field, url_field)
         except (OSError, EOFError) as exc:  # a corrupt or truncated .gz
             yield Document(f"{display}:error", display, status="error", problems=[_read_problem(display, exc)])
 
@@ -502,7 +509,7 @@ def _read_problem(display: str, exc: BaseException, line: int | None = None) -> 
     return problem("HC101", display, line, reason=getattr(exc, "strerror", None) or str(exc))
 
 
-def _csv_posts(display: str, records, id_field: str, text_field: str) -> Iterator[Document]:
+def _csv_posts(display: str, records, id_field: str, text_field: str, url_field=None) -> Iterator[Document]:
     header = next(records, None)
     if header is None or header[1] is None:
         yield _finish(Document(display, display, text="")) if header is None else _csv_broken(display, header)
@@ -513,6 +520,7 @@ def _csv_posts(display: str, records, id_field: str, text_field: str) -> Iterato
         return
     text_at = cells.index(text_field)
     id_at = cells.index(id_field) if id_field in cells else None
+    url_at = cells.index(url_field) if url_field in cells else None
     any_post = False
     for lineno, row, raw in records:
         if row is None:
@@ -522,7 +530,9 @@ def _csv_posts(display: str, records, id_field: str, text_field: str) -> Iterato
         if not any(cell.strip() for cell in row):
             continue
         any_post = True
-        yield _csv_post(display, lineno, row, text_at, id_at, text_field)
+        doc = _csv_post(display, lineno, row, text_at, id_at, text_field)
+        doc.url = row[url_at] or None if url_at is not None and url_at < len(row) else None
+        yield doc
     if not any_post:  # a header and nothing else: the file is still in the report
         yield _finish(Document(display, display, text=""))
 
@@ -558,7 +568,7 @@ def _surrogate_at(text: str) -> int:
     return next(i for i, ch in enumerate(text) if "\udc80" <= ch <= "\udcff")
 
 
-def _read_jsonl(display: str, path: Path, id_field: str, text_field: str) -> Iterator[Document]:
+def _read_jsonl(display: str, path: Path, id_field: str, text_field: str, url_field=None) -> Iterator[Document]:
     try:
         handle = _open_binary(path)
     except OSError as exc:
@@ -572,7 +582,7 @@ def _read_jsonl(display: str, path: Path, id_field: str, text_field: str) -> Ite
                 if not raw.strip():
                     continue
                 any_line = True
-                yield jsonl_line(raw, display, lineno, id_field, text_field)
+                yield jsonl_line(raw, display, lineno, id_field, text_field, url_field)
         except (OSError, EOFError) as exc:  # a corrupt or truncated .gz
             any_line = True
             where = lineno + 1
@@ -581,12 +591,12 @@ def _read_jsonl(display: str, path: Path, id_field: str, text_field: str) -> Ite
             yield _finish(Document(display, display, text=""))
 
 
-def jsonl_line(raw: bytes, display: str, lineno: int, id_field: str, text_field: str) -> Document:
+def jsonl_line(raw: bytes, display: str, lineno: int, id_field: str, text_field: str, url_field=None) -> Document:
     """One line of a JSONL file as a post; anything unexpected in it costs this post only (HC118)."""
     try:
         text, prob = _decode(raw, display, lineno)
         doc = _error(post_id(display, lineno), display, lineno, prob) if prob else None
-        doc = doc or post_record(text, display, lineno, id_field, text_field)
+        doc = doc or post_record(text, display, lineno, id_field, text_field, url_field)
     except Exception as exc:  # noqa: BLE001
         doc = _error(
             post_id(display, lineno), display, lineno, problem("HC118", display, lineno, reason=failure_reason(exc))

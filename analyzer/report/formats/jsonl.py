@@ -1,6 +1,8 @@
 """JSON Lines for bulk runs: one line per document, written as each one finishes, in input order.
 
-A killed run leaves a valid prefix, which ``--resume`` continues.
+A killed run leaves a valid prefix, which ``--resume`` continues. Each line stands alone: a
+finding's first evidence reference carries the entry's verdict, headline and URL, the others
+their ids (``healthclaims evidence show ID`` prints an entry in full).
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from typing import TextIO
 from ...findings import ScanResult
 from .. import RenderContext, Report, document_entry
 
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
 
 def line(result: ScanResult) -> str:
-    return json.dumps(document_entry(result), sort_keys=True, ensure_ascii=False) + "\n"
+    return _encode(document_entry(result, lead=True)) + "\n"
 
 
 def render(report: Report, stream: TextIO, context: RenderContext) -> None:
