@@ -16,13 +16,14 @@ from ..packs.loader import TARGET_CLASSES, EvidenceEntry, PatternPack, Rule
 from .evidence import EvidenceIndex
 from .gate import NAMED_PRODUCT
 from .rulematch import Tag
+from .subjects import CONVENTIONAL_SUBJECT, NO_SUBJECT
+
+__all__ = ["CONVENTIONAL_SUBJECT", "NO_SUBJECT", "Candidate", "Facts", "FindingBuilder", "dedupe"]
 
 # Property words ("anti-cancer") stand for the condition or effect they name.
 PROPERTY_CLASSES = {"DISEASE_PROP": "CONDITION", "EFFECT_PROP": "EFFECT"}
 # What a claim is about, by preference: a product name, a condition or effect, a property word, a drug.
 _TARGET_RANK = {NAMED_PRODUCT: 0, **{c: 1 for c in TARGET_CLASSES}, **{c: 2 for c in PROPERTY_CLASSES}, "DRUG": 3}
-# Why a candidate whose subject is missing or a conventional medicine is suppressed
-NO_SUBJECT = "subject:none-or-conventional"
 
 
 class Candidate:

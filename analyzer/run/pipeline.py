@@ -10,9 +10,11 @@ are mapped back to the original text.
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from importlib import metadata
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from ..engine.normalize import Normalized, normalize
 from ..errors import Problem, problem
 from ..findings import Finding
 from ..lines import LineIndex
@@ -135,17 +137,38 @@ def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
 def analyze_many(texts: Iterable[str], nlp: Language, batch_size: int = 64) -> Iterator[list[Finding]]:
     """Yield the findings of each text, in input order, with offsets into that text.
 
-    Long texts are cut into chunks of at most about CHUNK_CHARS. Line and column
-    are filled by :func:`locate`, which the caller runs on the original text (the
+    Each text is matched in its normalised form (:mod:`analyzer.engine.normalize`: NFKC,
+    invisible characters, look-alike letters), and its findings are mapped back to the
+    text as given. Long texts are cut into chunks of at most about CHUNK_CHARS. Line and
+    column are filled by :func:`locate`, which the caller runs on the original text (the
     scanned text may have markup masked).
     """
     analyze_one = fast_path(nlp)
     if analyze_one is None:
-        yield from _through_pipeline(texts, nlp, batch_size)
+        yield from _normalized_through_pipeline(texts, nlp, batch_size)
         return
     analyze_long = _long_texts(nlp)
     for text in texts:
-        yield analyze_one(text) if len(text) <= CHUNK_CHARS else analyze_long(text)
+        # (plain ASCII without a hyphen before a space, most posts, needs no normalising: tested inline)
+        norm = None if text.isascii() and "- " not in text else normalize(text)
+        plain = text if norm is None else norm.text
+        found = analyze_one(plain) if len(plain) <= CHUNK_CHARS else analyze_long(plain)
+        yield found if norm is None else norm.restore(found)
+
+
+def _normalized_through_pipeline(texts: Iterable[str], nlp: Language, batch_size: int) -> Iterator[list[Finding]]:
+    """:func:`analyze_many` for any pipeline: normalised texts through :func:`_through_pipeline`."""
+    pending: deque[Normalized | None] = deque()  # of the texts handed on, not yet answered
+
+    def normalized() -> Iterator[str]:
+        for text in texts:
+            norm = normalize(text)
+            pending.append(norm)
+            yield text if norm is None else norm.text
+
+    for findings in _through_pipeline(normalized(), nlp, batch_size):
+        norm = pending.popleft()
+        yield findings if norm is None else norm.restore(findings)
 
 
 def fast_path(nlp: Language) -> Callable[[str], list[Finding]] | None:
