@@ -47,6 +47,17 @@ class Errors:
     HC210 = "source '{id}' is not cited by any evidence entry; cite it by id from an entry's sources, or remove it."
     HC211 = "evidence entry '{entry}' cites unknown source '{id}'; define it in the source registry (sources.yaml) or fix the id."
     HC212 = "source '{id}' is the same work as source '{other}' ({key}); define each work once and cite that id."
+    HC213 = "rule '{rule}' pattern token '{token}' names the lexicon class '{cls}', which no lexicon defines; fix the spelling or add the class."
+    HC214 = "{what} has {count} {unit}, more than the {limit} allowed; split it into several patterns."
+    HC215 = "{what} may try {count} combinations of its gaps at each start (the product of each gap's maximum + 1), more than the {limit} allowed; narrow the gaps."
+    HC216 = "lexicon entry '{id}' has a term of {chars} characters, more than the {limit} allowed."
+    HC217 = "the rules have {count} patterns in all, more than the {limit} allowed."
+    HC218 = "the lexicons have {count} terms in all, more than the {limit} allowed; split the pack or drop rare terms."
+    HC219 = "YAML anchors and aliases (&name, *name) are not allowed in pattern files (an alias can expand exponentially or refer to itself); write the value out."
+    HC220 = "YAML nested more than {limit} levels deep."
+    HC221 = "{what} of {size} bytes, more than the {limit} allowed; split the pack or drop what it does not need."
+    # (HC222 is a bound on the work one document may ask for, as HC213-HC221 are for a pack.)
+    HC222 = "this document reached {limit} findings; the rest of it, after character {offset}, was not scanned. Split the document to scan all of it."
     # Usage (HC3xx)
     HC301 = "unknown rule id '{id}'; run 'healthclaims rules' to list rule ids."
     HC302 = "labelled line {line} is invalid: {reason}; each line needs 'text' and 'label' (0 or 1)."

@@ -25,6 +25,10 @@ NOT_CLAIMS = [
     "Ginger doesn’t cure migraines, whatever the label says.",
     "There aren’t enough studies to show that ginger relieves migraines.",
     "No randomized trials have found that ginger relieves migraines.",
+    # news of a study, and advertiser claims described by a reporter
+    "Fish oil capsules protect the heart, a large international study suggests.",
+    "Earlier studies had found the herb to be an effective memory booster.",
+    "The seller suggested in its Instagram ads that the valerian drops cure insomnia.",
 ]
 
 CLAIMS = [

@@ -116,13 +116,13 @@ def test_moderator_decides_with_the_keyboard_and_the_export_scores(db, tmp_path,
 def _decide(browser) -> None:
     from selenium.webdriver.common.keys import Keys
 
-    """The queue is ordered by severity, then confidence: calm, burn (weight loss), joint, hostile,
+    """The queue is ordered by severity, then confidence: burn (weight loss), calm, joint, hostile,
     then burn's low-severity mechanism finding."""
     press_and_wait(browser, "\n")  # open the first (selected) row
-    assert "relieve anxiety" in browser.find_element("id", "claim").text
-    press_and_wait(browser, "c")  # confirm calm
     assert "melt belly fat" in browser.find_element("id", "claim").text
     press_and_wait(browser, "c")  # confirm burn
+    assert "relieve anxiety" in browser.find_element("id", "claim").text
+    press_and_wait(browser, "c")  # confirm calm
     assert "cure arthritis" in browser.find_element("id", "claim").text
     press_and_wait(browser, "2")  # dismiss joint: reported or quoted
     claim = browser.find_element("id", "claim").text

@@ -10,6 +10,7 @@ import spacy
 
 from analyzer.engine.scoring import Policy, Score, sentence_view
 from analyzer.run.pipeline import get_pipeline
+from analyzer.run.training import ACCEPTS, VETOES, RuleOutcome, combine
 
 
 class FixedScorer:
@@ -40,6 +41,42 @@ def test_the_view_puts_classes_for_lexicon_words_and_marks_context_cues():
     assert "substance_" in view and "condition_" in view
     assert "elderberry" not in view and "flu" not in view
     assert "ctx_negated" in view
+
+
+def test_the_view_opens_with_what_the_rules_made_of_the_sentence():
+    nlp = get_pipeline(scorer="")
+    component = nlp.get_pipe("health_claims")
+    claimed = component.view(nlp.make_doc("Our elderberry syrup cures the flu."))
+    assert "rule_disease_claim" in claimed and "scorable_" in claimed and "cls_condition" in claimed
+    reported = component.view(nlp.make_doc("Some sellers claim that elderberry syrup cures the flu."))
+    assert "sup_reported" in reported and "supr_disease_claim" in reported
+    assert "rule_disease_claim" not in reported
+
+
+def test_the_policy_says_what_a_sentence_no_rule_flagged_must_name():
+    strict, loose = Policy(accept=0.6), Policy(accept=0.6, needs_target_and_subject=False)
+    pronoun_only = RuleOutcome([], ruled_out=False, scorable=False, tagged=True)
+    assert combine(pronoun_only, Score(0.9, "disease_claim"), strict) == []
+    assert combine(pronoun_only, Score(0.9, "disease_claim"), loose) == ["disease_claim"]
+    assert combine(pronoun_only, Score(0.5, "disease_claim"), loose) == []
+    reported = RuleOutcome([], ruled_out=True, scorable=True, tagged=True)
+    assert combine(reported, Score(0.99, "disease_claim"), loose) == []  # context rules it out
+
+
+def test_a_loose_policy_lets_the_scorer_judge_a_sentence_that_names_no_subject():
+    scorer = FixedScorer(0.95)
+    scorer.policy = Policy(veto=0.1, accept=0.6, confident=0.9, needs_target_and_subject=False)
+    nlp = _component_with(scorer)
+    text = "Three weeks later the migraines were a distant memory."
+    assert [f.rule_id for f in nlp(text)._.health_claims] == ["scored-claim"]
+    assert _component_with(FixedScorer(0.95))(text)._.health_claims == []
+
+
+def test_a_list_label_is_not_scored_into_a_claim_of_its_own():
+    scorer = FixedScorer(0.95)
+    scorer.policy = Policy(veto=0.1, accept=0.6, confident=0.9, needs_target_and_subject=False)
+    doc = _component_with(scorer)("1. Restful Sleep: Our tea is brewed from chamomile flowers picked in June.")
+    assert all(not f.text.startswith("Restful") for f in doc._.health_claims)
 
 
 def test_sentence_view_of_an_empty_span_is_one_placeholder():
@@ -152,7 +189,9 @@ def test_train_writes_a_model_that_scan_and_eval_use(run_cli, labelled, tmp_path
     code, out, _ = run_cli("train", str(labelled), "--output", str(model), "--epochs", "3")
     assert code == 0 and "trained on 16 lines (8 claims)" in out
     meta = json.loads((model / "meta.json").read_text())
-    assert meta["healthclaims"]["policy"] == Policy().to_dict()
+    policy = meta["healthclaims"]["policy"]
+    assert sorted(policy) == sorted(Policy().to_dict())
+    assert policy["veto"] in VETOES and policy["accept"] in ACCEPTS  # chosen by cross-validation
     code, out, _ = run_cli("eval", str(labelled), "--model", str(model), "--format", "json")
     assert code == 0 and json.loads(out)["examples"] == 16
 

@@ -8,6 +8,7 @@ counter-evidence, each found in one place.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from ..findings import SEVERITY_RANK, Finding
@@ -15,13 +16,14 @@ from ..packs.loader import TARGET_CLASSES, EvidenceEntry, PatternPack, Rule
 from .evidence import EvidenceIndex
 from .gate import NAMED_PRODUCT
 from .rulematch import Tag
+from .subjects import CONVENTIONAL_SUBJECT, NO_SUBJECT
+
+__all__ = ["CONVENTIONAL_SUBJECT", "NO_SUBJECT", "Candidate", "Facts", "FindingBuilder", "dedupe"]
 
 # Property words ("anti-cancer") stand for the condition or effect they name.
 PROPERTY_CLASSES = {"DISEASE_PROP": "CONDITION", "EFFECT_PROP": "EFFECT"}
 # What a claim is about, by preference: a product name, a condition or effect, a property word, a drug.
 _TARGET_RANK = {NAMED_PRODUCT: 0, **{c: 1 for c in TARGET_CLASSES}, **{c: 2 for c in PROPERTY_CLASSES}, "DRUG": 3}
-# Why a candidate whose subject is missing or a conventional medicine is suppressed
-NO_SUBJECT = "subject:none-or-conventional"
 
 
 class Candidate:
@@ -156,8 +158,15 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
         return findings
     ordered = sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.end - f.start, f.start, f.rule_id))
     kept: list[Finding] = []
+    # the kept spans of each category never overlap, so sorted by start they are sorted by end too:
+    # of those starting before a span ends, only the last one can reach into it
+    spans: dict[str, tuple[list[int], list[int]]] = {}
     for f in ordered:
-        if any(k.category == f.category and k.start < f.end and f.start < k.end for k in kept):
+        starts, ends = spans.setdefault(f.category, ([], []))
+        k = bisect.bisect_left(starts, f.end)
+        if k and ends[k - 1] > f.start:
             continue
+        starts.insert(k, f.start)
+        ends.insert(k, f.end)
         kept.append(f)
     return sorted(kept, key=Finding.sort_key)

@@ -11,11 +11,12 @@ One pass over a doc, in named stages, data flowing one way:
    the lexicons;
 3. context (:mod:`.context`) — negation, debunking, reported speech,
    disclaimers, risks and questions suppress a candidate; hedges mark it;
-4. scoring (:mod:`.scoring`) — a trained scorer gives each sentence with a
+4. subject (:mod:`.subjects`) — which product a claim is about;
+5. scoring (:mod:`.scoring`) — a trained scorer gives each sentence with a
    candidate or a lexicon entity a confidence; a rule candidate it strongly
    rejects is suppressed, a sentence it strongly accepts that no rule flagged
-   becomes a candidate of its own (rule ``scored-claim``);
-5. subject (:mod:`.subjects`) — which product a claim is about;
+   (or whose candidate has no product to be about) becomes a candidate of its
+   own (rule ``scored-claim``), whose subject is then resolved in turn;
 6. evidence and findings (:mod:`.claims`, :mod:`.evidence`).
 
 Findings are stored on ``doc._.health_claims`` and as spans in
@@ -25,19 +26,30 @@ Findings are stored on ``doc._.health_claims`` and as spans in
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..findings import Finding
+from ..packs import cache as pack_cache
 from ..packs.loader import PatternPack, cached_pack, load_pack
 from .claims import NO_SUBJECT, Candidate, FindingBuilder, dedupe
 from .context import ContextMatcher, Hit, assess
 from .evidence import EvidenceIndex
 from .gate import NAMED_PRODUCT, ProductNames, Screen, build_gate, choose_anchors, split_pieces, tokenizer_state
 from .rulematch import RuleMatcher, Tag
-from .scoring import TARGET_ENTITY_CLASSES, ClaimScorer, Score, cached_scorer, scored_claim_rules, sentence_view
+from .scoring import (
+    TARGET_ENTITY_CLASSES,
+    ClaimScorer,
+    Score,
+    cached_scorer,
+    rule_signals,
+    scored_claim_rules,
+    sentence_view,
+)
 from .segment import Segmenter, SentenceBounds, Sentences
-from .subjects import Mention, SubjectResolver
+from .subjects import NOTHING_CARRIED, Carried, Mention, SubjectResolver
 from .tagging import LexiconTagger
 from .words import TokenColumns, WordTypes
 
@@ -68,9 +80,17 @@ class HealthClaims:
         self.pack = pack
         self.rules = {r.id: r for r in pack.active_rules()}
         product_names = ProductNames(pack)
-        self.tagger = LexiconTagger(nlp, pack, product_names)
+        # the tokenized terms and the gate's anchors, from the pack cache when it holds them
+        key = pack_cache.compiled_key(pack.fingerprint, nlp)
+        cached = pack_cache.load("terms", key) if key else None
+        self.tagger = LexiconTagger(nlp, pack, product_names, cached[0] if cached else None)
         self.matcher = RuleMatcher({r.id: r.patterns for r in self.rules.values()}, pack.groups, nlp.vocab)
-        anchors = choose_anchors(self.tagger.term_docs, self.matcher.patterns, split_pieces(nlp.tokenizer))
+        if cached:
+            anchors = cached[1]
+        else:
+            anchors = choose_anchors(self.tagger.term_docs, self.matcher.patterns, split_pieces(nlp.tokenizer))
+            if key:
+                pack_cache.store("terms", key, (self.tagger.term_keys, anchors))
         # the gate on raw text, exact only for the tokenizer it was built for (see gate_holds_for)
         self.gate = build_gate(nlp, anchors, product_names)
         self._gate_tokenizer = tokenizer_state(nlp.tokenizer)
@@ -111,13 +131,19 @@ class HealthClaims:
         return doc
 
     def find(
-        self, doc: Doc, text: str | None = None, screen: Screen | None = None, keep_suppressed: bool = True
+        self,
+        doc: Doc,
+        text: str | None = None,
+        screen: Screen | None = None,
+        keep_suppressed: bool = True,
+        before: Carried = NOTHING_CARRIED,
     ) -> tuple[list[Finding], list[Finding]]:
         """Findings and suppressed findings in ``doc``, stage by stage.
 
         ``text``: the doc's text, when the caller has it; ``screen``: :meth:`screen` of that
         text, when the caller has screened it (the gate is then not repeated on tokens);
-        ``keep_suppressed=False``: the caller wants no suppressed findings (an empty list).
+        ``keep_suppressed=False``: the caller wants no suppressed findings (an empty list);
+        ``before``: the substances named before ``doc``, when it is a chunk of a longer text.
         """
         columns = TokenColumns(doc, self.words)
         named = self.product_name_tokens(columns, screen)
@@ -135,10 +161,14 @@ class HealthClaims:
             return [], []
         hits = self.context.hits(doc)
         self.apply_context(sents, candidates, hits, keep_suppressed)
-        candidates += self.score(doc, sents, by_sent, candidates, hits)
+        if candidates:
+            self.resolve_subjects(doc, sents, by_sent, columns, candidates, before)
+        scored = self.score(doc, sents, by_sent, candidates, hits, columns)
+        if scored:
+            self.resolve_subjects(doc, sents, by_sent, columns, scored, before)
+            candidates += scored
         if not candidates:
             return [], []
-        self.resolve_subjects(doc, sents, by_sent, columns, candidates)
         if not keep_suppressed:
             candidates = [c for c in candidates if not c.cues]
         findings = self.make_findings(doc, text, sents, columns, candidates)
@@ -148,9 +178,22 @@ class HealthClaims:
         """All the lexicon entities of ``doc``."""
         return self.tagger(doc, TokenColumns(doc, self.words).product_names())
 
+    def named_substances(self, doc: Doc) -> list[str]:
+        """The ids of the substances ``doc`` names (not generic ones like "herbs"), in order: what
+        carries on to the next chunk of a long text."""
+        generic = self._generic_substances
+        return [t.id for t in self.tags(doc) if t.cls == "SUBSTANCE" and t.id not in generic]
+
     def view(self, doc: Doc) -> list[str]:
-        """The scorer's view of the whole of ``doc`` as one sentence (for training and evaluation)."""
-        return sentence_view(doc, 0, len(doc), self.tags(doc), self.context.hits(doc))
+        """The scorer's view of the whole of ``doc`` as one sentence, with the signals of the rule
+        candidates in it (for training and evaluation: what :meth:`score` reads of a sentence)."""
+        columns = TokenColumns(doc, self.words)
+        tags = self.tagger(doc, columns.product_names())
+        sents = Sentences(doc, columns.sentence_codes())
+        candidates = self.match_rules(sents.group(tags), sents, columns)
+        hits = self.context.hits(doc)
+        self.apply_context(sents, candidates, hits, keep_suppressed=False)
+        return sentence_view(doc, 0, len(doc), tags, hits, rule_signals(tags, candidates, self.scorable(tags)))
 
     # ------------------------------------------------------------------ the stages
     def product_name_tokens(self, columns: TokenColumns, screen: Screen | None) -> list[int] | None:
@@ -181,11 +224,14 @@ class HealthClaims:
     ) -> None:
         """Context: the cues that suppress each candidate, and whether it is hedged."""
         in_sent: dict[int, tuple[SentenceBounds, list[Hit]]] = {}  # sentence -> its bounds and hits
+        by_start = sorted(range(len(hits)), key=lambda i: hits[i].start)  # found by bisection, kept in order
+        starts = [hits[i].start for i in by_start]
         for c in candidates:
             found = in_sent.get(c.sent)
             if found is None:
                 sent = sents[c.sent]
-                found = in_sent[c.sent] = (sent, [h for h in hits if h.start >= sent.start and h.end <= sent.end])
+                near = sorted(by_start[bisect.bisect_left(starts, sent.start) : bisect.bisect_left(starts, sent.end)])
+                found = in_sent[c.sent] = (sent, [hits[i] for i in near if hits[i].end <= sent.end])
             sent, local = found
             if local:
                 c.cues, c.hedged = assess(local, sent, c.start, c.end, c.own_tokens(), reasons=keep_suppressed)
@@ -197,6 +243,7 @@ class HealthClaims:
         by_sent: dict[int, list[Tag]],
         columns: TokenColumns,
         candidates: list[Candidate],
+        before: Carried = NOTHING_CARRIED,
     ) -> None:
         """Subject: the substance each candidate is about; a candidate without a product to be
         about (or about a conventional medicine) is suppressed."""
@@ -210,16 +257,22 @@ class HealthClaims:
             for t in here
             if t.cls in SUBJECT_CLASSES
         ]
-        resolver = SubjectResolver(doc, sents, mentions, columns.subject_flags)
+        resolver = SubjectResolver(doc, sents, mentions, columns.subject_flags, before)
         for c in candidates:
-            keep, c.substance = resolver.resolve(
+            dropped, c.substance = resolver.resolve(
                 c.sent, c.start, c.end, c.rule.allow_conventional_subject, c.rule.requires_subject
             )
-            if not keep:
-                c.cues.insert(0, NO_SUBJECT)
+            if dropped:
+                c.cues.insert(0, dropped)
 
     def score(
-        self, doc: Doc, sents: Sentences, by_sent: dict[int, list[Tag]], candidates: list[Candidate], hits: list[Hit]
+        self,
+        doc: Doc,
+        sents: Sentences,
+        by_sent: dict[int, list[Tag]],
+        candidates: list[Candidate],
+        hits: list[Hit],
+        columns: TokenColumns,
     ) -> list[Candidate]:
         """Scoring: each candidate gets its sentence's confidence, and is suppressed below the veto;
         returns a candidate for each sentence that no rule flagged and that scores at least
@@ -227,18 +280,20 @@ class HealthClaims:
         if self.scorer is None:
             return []
         ruled = {c.sent for c in candidates}
-        scored = sorted(ruled | {k for k, here in by_sent.items() if self.scorable(here)})
+        policy = self.scorer.policy
+        eligible = self.scorable if policy.needs_target_and_subject else self.may_hold_claim
+        scored = sorted(ruled | {k for k, here in by_sent.items() if eligible(here)})
         if not scored:
             return []
-        views = [sentence_view(doc, *sents.bounds(k), by_sent.get(k, ()), hits) for k in scored]
+        views = self.views(doc, sents, by_sent, candidates, hits, scored, columns.view_words())
         scores = dict(zip(scored, self.scorer(views)))
-        policy = self.scorer.policy
         veto, accept = policy.veto, policy.accept if self.min_confidence is None else self.min_confidence
         ruled_out = set()  # sentences a rule flagged, or whose claim the context rules out
         for c in candidates:
             c.confidence = scores[c.sent].confidence
             if any(cue != NO_SUBJECT for cue in c.cues):
-                ruled_out.add(c.sent)  # negated, debunked, reported...: not the scorer's to overrule
+                # negated, debunked, reported, about a medicine...: not the scorer's to overrule
+                ruled_out.add(c.sent)
             elif c.confidence < veto:
                 c.cues.append(f"scorer:{c.confidence:.2f}")
             elif not c.cues:
@@ -246,13 +301,51 @@ class HealthClaims:
         return [
             self.scored_candidate(doc, sents, k, by_sent.get(k, []), score)
             for k, score in scores.items()
-            if k not in ruled_out and score.confidence >= accept and self.scorable(by_sent.get(k, ()))
+            if k not in ruled_out
+            and score.confidence >= accept
+            and eligible(by_sent.get(k, ()))
+            and not self.is_label(doc, sents, k)
         ]
+
+    @staticmethod
+    def is_label(doc: Doc, sents: Sentences, k: int) -> bool:
+        """Whether sentence ``k`` is a label ending in a colon ("Deep sleep:"): what it labels
+        follows it, and makes the claim if there is one."""
+        start, end = sents.bounds(k)
+        last = next((i for i in range(end - 1, start - 1, -1) if not doc[i].is_space), None)
+        return last is not None and doc[last].orth_ == ":"
+
+    def views(
+        self,
+        doc: Doc,
+        sents: Sentences,
+        by_sent: dict[int, list[Tag]],
+        candidates: list[Candidate],
+        hits: list[Hit],
+        scored: list[int],
+        doc_words: list[str] | None = None,
+    ) -> list[list[str]]:
+        """The scorer's view of each sentence in ``scored``, opened by its rule signals."""
+        in_sent: dict[int, list[Candidate]] = {}
+        for c in candidates:
+            in_sent.setdefault(c.sent, []).append(c)
+        views = []
+        for k in scored:
+            tags = by_sent.get(k, ())
+            signals = rule_signals(tags, in_sent.get(k, ()), self.scorable(tags))
+            views.append(sentence_view(doc, *sents.bounds(k), tags, hits, signals, doc_words))
+        return views
 
     def could_claim(self, classes: frozenset[str]) -> bool:
         """Whether a doc whose lexicon entities are of ``classes`` may hold a claim: some rule could
         match, or (with a scorer) it names a condition, effect or drug."""
         return self.matcher.could_match(classes) or (self.scorer is not None and bool(classes & TARGET_ENTITY_CLASSES))
+
+    def may_hold_claim(self, tags: list[Tag]) -> bool:
+        """Whether a sentence with these entities may hold a claim: some rule could match them, or
+        one of them is a condition, effect or drug (what a loose policy asks of a scored sentence)."""
+        classes = frozenset([t.cls for t in tags])
+        return self.matcher.could_match(classes) or bool(classes & TARGET_ENTITY_CLASSES)
 
     @staticmethod
     def scorable(tags: list[Tag]) -> bool:
@@ -280,14 +373,20 @@ class HealthClaims:
         """Evidence and findings: one finding per candidate, reporting where it is in ``text``."""
         if text is None:
             text = doc.text  # Doc.text walks every token: read it once, and only when a rule matched
-        sentences: dict[int, str] = {}  # sentence -> its text, runs of whitespace made single spaces
+        # sentence -> its text (runs of whitespace made single spaces) and its character span
+        sentences: dict[int, tuple[str, int, int]] = {}
         findings = []
         for c in candidates:
-            sentence = sentences.get(c.sent)
-            if sentence is None:
+            found = sentences.get(c.sent)
+            if found is None:
                 start, end = columns.char_span(*sents.bounds(c.sent))
-                sentence = sentences[c.sent] = " ".join(text[start:end].split())
-            findings.append(self.findings.finding(c, text, columns.char_span(c.start, c.end), sentence))
+                found = sentences[c.sent] = (" ".join(text[start:end].split()), start, end)
+            sentence, sent_start, sent_end = found
+            span = columns.char_span(c.start, c.end)
+            finding = self.findings.finding(c, text, span, sentence)
+            # where its sentence starts and ends, counted from the finding (as offsets shift together)
+            finding.sentence_around = (span[0] - sent_start, sent_end - span[1])
+            findings.append(finding)
         return findings
 
 
@@ -318,5 +417,17 @@ def make_health_claims(
     """
     # the CLI has usually loaded (and validated) the same pack already
     pack = cached_pack(tuple(patterns)) if include_builtin else load_pack(patterns, include_builtin=False)
-    model = cached_scorer(None if scorer == "builtin" else scorer) if scorer else None
+    model = (_ShippedScorer() if scorer == "builtin" else cached_scorer(scorer)) if scorer else None
     return HealthClaims(nlp, name, pack, evidence_limit=evidence_limit, scorer=model, min_confidence=min_confidence)
+
+
+class _ShippedScorer:
+    """The shipped scorer, loaded when a sentence is first scored: a run whose texts never
+    reach the scorer (no health words) does not pay for loading it."""
+
+    @property
+    def policy(self):
+        return cached_scorer(None).policy
+
+    def __call__(self, views):
+        return cached_scorer(None)(views)

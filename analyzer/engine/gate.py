@@ -10,17 +10,18 @@ English tokenizer (which never splits two letters apart outside a special case).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
-
-from spacy.attrs import ORTH
-from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..packs.loader import PatternPack
-from .rulematch import CompiledPattern, Element
+
+if TYPE_CHECKING:  # spaCy is imported where a gate is built, never where a cached one screens text
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from .rulematch import CompiledPattern, Element
 
 # A product whose name claims a condition away ("AnxiFree"); its id is the condition's.
 NAMED_PRODUCT = "NAMED_PRODUCT"
@@ -159,6 +160,8 @@ def _element_words(el: Element, term_words: dict) -> tuple[set[str], bool] | Non
 
 def split_pieces(tokenizer) -> frozenset[str]:
     """The lower-case pieces the tokenizer's special cases yield ("can", "not" of "cannot")."""
+    from spacy.attrs import ORTH
+
     special_cases = getattr(tokenizer, "rules", None) or {}
     return frozenset(
         str(piece.get(ORTH, piece.get("ORTH", ""))).lower() for pieces in special_cases.values() for piece in pieces
@@ -212,9 +215,16 @@ def tokenizer_state(tokenizer) -> tuple:
 
 def _word_cost(word: str) -> float:
     """How often a word may be expected in text that makes no claim (a rough order of magnitude)."""
-    if word in STOP_WORDS or not any(ch.isalnum() for ch in word):
+    if word in _stop_words() or not any(ch.isalnum() for ch in word):
         return 10_000.0
     return 10.0 if word in EVERYDAY_WORDS or word.isdigit() else 0.1
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 
 class ProductNames:
@@ -269,6 +279,8 @@ class Gate:
     ):
         """``requires``: for an anchor that only lexicon terms brought in, the other words of each
         such term (see :class:`Anchors`); ``names``: product names (lower case)."""
+        from spacy.attrs import ORTH
+
         words = set(anchors)
         for string, pieces in special_cases.items():
             if any(str(piece.get(ORTH, piece.get("ORTH", ""))).lower() in anchors for piece in pieces):

@@ -36,6 +36,11 @@ from spacy.tokens import Doc
 from ..errors import HealthClaimsError, problem
 
 _GAP = re.compile(r"^\*\{(\d+),(\d+)\}$")
+# At most this many matches are found in one sentence (a pathological text, such as hundreds of
+# substance names in a row, cannot make the output grow without bound); the first ones found,
+# by start, are kept. What a pattern may try at each start is bounded when the pack is loaded
+# (:mod:`analyzer.packs.bounds`).
+MAX_MATCHES = 10_000
 
 
 @dataclass(frozen=True)
@@ -255,7 +260,8 @@ def compile_patterns(patterns: list[CompiledPattern]):
     The function takes the sentence's items as columns (starts, ends, classes,
     ids, LOWER hashes, like-a-number flags; sorted by start), their count and an
     output list, and appends (rule id, start, end) for every way each pattern
-    matches, exactly as :func:`reference_matches` finds them (in another order).
+    matches, exactly as :func:`reference_matches` finds them (in another order), up to
+    MAX_MATCHES a sentence.
     The items are walked once: patterns that open with the same element share
     the test of that first element, and steps that follow the same prefix with the
     same gap share one walk. An optional word after the first element becomes two
@@ -360,6 +366,9 @@ class _MatcherSource:
         lines, pad = self.lines, "    " * depth
         for rule_id in node.rules:
             lines.append(f"{pad}out.append(({self.const(rule_id, rule_id, 'rule')}, S[i0], E[{prev}]))")
+        if node.rules:  # the work of one sentence is bounded (the pack bounds the work per start)
+            lines.append(f"{pad}if len(out) >= {MAX_MATCHES}:")
+            lines.append(f"{pad}    return")
         by_gap: dict[tuple[int, int], list[tuple[Element, _Node]]] = {}
         for (el, low, high), kid in node.kids.items():
             by_gap.setdefault((low, high), []).append((el, kid))

@@ -27,7 +27,16 @@ _LAST_PRIORITY = len(CLASS_PRIORITY)
 class LexiconTagger:
     """Lexicon entities of a doc, longest first, then by class priority; no overlaps."""
 
-    def __init__(self, nlp: Language, pack: PatternPack, product_names: ProductNames):
+    def __init__(
+        self,
+        nlp: Language,
+        pack: PatternPack,
+        product_names: ProductNames,
+        term_keys: dict[tuple[str, str], list[tuple[int, ...]]] | None = None,
+    ):
+        """``term_keys``: each entry's terms (and their typographic variants) as tuples of LOWER
+        hashes, as :attr:`term_keys` gave them for the same pack and tokenizer (from the pack
+        cache); without them, every term is tokenized."""
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.product_names = product_names
         # match key -> lexicon class, id and priority (a product name's id is its condition, found per name)
@@ -35,15 +44,20 @@ class LexiconTagger:
         self.class_of: dict[int, str] = {self.name_key: NAMED_PRODUCT}
         self.id_of: dict[int, str] = {}
         # (class, id) -> its terms, tokenized (the gate chooses anchor words from them)
-        self.term_docs: dict[tuple[str, str], list[Doc]] = {}
+        # (None when they came from the cache), and as LOWER hashes with their variants
+        self.term_docs: dict[tuple[str, str], list[Doc]] | None = None if term_keys is not None else {}
+        self.term_keys: dict[tuple[str, str], list[tuple[int, ...]]] = term_keys or {}
         make_doc = nlp.tokenizer
         for (cls, id_), entry in sorted(pack.lexicon.items()):
             key = f"{cls}|{id_}"
             match_key = nlp.vocab.strings.add(key)
             self.class_of[match_key], self.id_of[match_key] = cls, id_
-            if entry.terms:
+            if entry.terms and term_keys is None:
                 self.term_docs[(cls, id_)] = docs = list(make_doc.pipe(entry.terms))
-                self.phrases.add(key, docs + list(make_doc.pipe(typographic_variants(entry.terms))))
+                variants = make_doc.pipe(typographic_variants(entry.terms))
+                self.term_keys[(cls, id_)] = [tuple(t.lower for t in doc) for doc in [*docs, *variants]]
+            if entry.terms:
+                self.phrases.add(key, self.term_keys[(cls, id_)])
         self.priority_of = {key: _priority(cls) for key, cls in self.class_of.items()}
 
     def matches(self, doc: Doc, named: list[int] = ()) -> list[tuple[int, int, int]]:

@@ -17,6 +17,7 @@ from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.tokens import Doc
 
 from .rulematch import Literal, Literals
+from .scoring import view_word
 from .segment import type_code
 from .subjects import type_flags
 
@@ -24,16 +25,23 @@ from .subjects import type_flags
 class WordInfo:
     """What the stages need of one word type."""
 
-    __slots__ = ("sentence_code", "subject_flags", "literal", "anchor", "product_name")
+    __slots__ = ("sentence_code", "subject_flags", "literal", "anchor", "product_name", "view_word")
 
     def __init__(
-        self, sentence_code: int, subject_flags: int, literal: Literal | None, anchor: bool, product_name: bool
+        self,
+        sentence_code: int,
+        subject_flags: int,
+        literal: Literal | None,
+        anchor: bool,
+        product_name: bool,
+        view_word: str,
     ):
         self.sentence_code = sentence_code  # segment.type_code
         self.subject_flags = subject_flags  # subjects.type_flags
         self.literal = literal  # if a rule may name the word, else None
         self.anchor = anchor  # an anchor word of the gate (see gate.Anchors)
         self.product_name = product_name  # a product name that claims a condition ("AnxiFree")
+        self.view_word = view_word  # what the scorer's view reads (scoring.view_word)
 
 
 class WordTypes:
@@ -61,7 +69,12 @@ class WordTypes:
         text = lexeme.orth_
         anchor = self._anchors is None or text.lower() in self._anchors
         info = self._infos[orth] = WordInfo(
-            type_code(lexeme), type_flags(lexeme), self._literal_info(lexeme), anchor, self._is_product_name(text)
+            type_code(lexeme),
+            type_flags(lexeme),
+            self._literal_info(lexeme),
+            anchor,
+            self._is_product_name(text),
+            view_word(lexeme),
         )
         return info
 
@@ -99,6 +112,10 @@ class TokenColumns:
         """Indices of the tokens that are product names."""
         return [i for i, info in enumerate(self.infos) if info.product_name]
 
+    def view_words(self) -> list[str]:
+        """What the scorer's view reads of each token (see :func:`analyzer.engine.scoring.sentence_view`)."""
+        return list(map(_view_word, self.infos))
+
     def sentence_codes(self) -> bytes:
         return bytes(map(_sentence_code, self.infos))
 
@@ -119,3 +136,4 @@ class TokenColumns:
 _sentence_code = attrgetter("sentence_code")
 _subject_flags = attrgetter("subject_flags")
 _literal = attrgetter("literal")
+_view_word = attrgetter("view_word")

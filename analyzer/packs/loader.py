@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import hashlib
 import json
 from dataclasses import dataclass, field
 from importlib import resources
@@ -25,6 +26,8 @@ import jsonschema
 import yaml
 
 from ..errors import HealthClaimsError, Problem, problem
+from . import cache as pack_cache
+from .bounds import MAX_FILE_BYTES, MAX_PACK_BYTES, MAX_YAML_DEPTH, check_bounds, check_yaml
 from .inflect import inflections
 
 CATEGORIES = (
@@ -142,6 +145,7 @@ class PatternPack:
     registry_origins: dict[str, Origin] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     name_suffixes: set[str] = field(default_factory=set)
+    fingerprint: str | None = None  # the hash of the files it was loaded from (the cache key)
 
     def entries(self, cls: str) -> list[LexiconEntry]:
         return [e for (c, _), e in sorted(self.lexicon.items()) if c == cls]
@@ -230,9 +234,14 @@ def read_pattern_file(text: str, path: str) -> tuple[str, dict, yaml.Node | None
         loader = _Loader(text)
         try:
             root = loader.get_single_node()
+            found = check_yaml(root, path)  # aliases and deep nesting, before constructing anything
+            if found:
+                raise HealthClaimsError(found)
             data = _normalise(loader.construct_document(root) if root is not None else None)
         finally:
             loader.dispose()
+    except RecursionError:
+        raise HealthClaimsError(problem("HC220", path, None, limit=MAX_YAML_DEPTH)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -290,9 +299,13 @@ def builtin_root() -> Traversable | Path:
         raise HealthClaimsError(problem("HC209", where=str(source))) from None
 
 
-def load_pack(extra_dirs: Iterable[str | Path] = (), include_builtin: bool = True) -> PatternPack:
-    """Load the built-in pack and any user packs; raise HealthClaimsError on any problem."""
-    pack = PatternPack()
+def load_pack(extra_dirs: Iterable[str | Path] = (), include_builtin: bool = True, cache: bool = True) -> PatternPack:
+    """Load the built-in pack and any user packs; raise HealthClaimsError on any problem.
+
+    A pack that loaded without problems is kept in the per-user cache (:mod:`.cache`), keyed
+    by the hash of its files: the next load of the same files reads it from there
+    (``cache=False`` always parses and validates).
+    """
     problems: list[Problem] = []
     roots: list[tuple[str, Traversable | Path]] = []
     if include_builtin:
@@ -303,22 +316,72 @@ def load_pack(extra_dirs: Iterable[str | Path] = (), include_builtin: bool = Tru
             problems.append(problem("HC207", str(d), dir=str(d)))
             continue
         roots.append((str(p), p))
-    for label, root in roots:
+    files = [(label, _read_files(root, label)) for label, root in roots]
+    size = sum(len(data) for _, found in files for _, data in found if isinstance(data, bytes))
+    if size > MAX_PACK_BYTES:
+        where = roots[-1][0]
+        problems.append(problem("HC221", where, None, what="pattern packs together", size=size, limit=MAX_PACK_BYTES))
+        raise HealthClaimsError(problems)
+    key = _fingerprint(files) if cache and not problems else None
+    cached = pack_cache.load("pack", key) if key else None
+    if isinstance(cached, PatternPack) and cached.fingerprint == key:
+        return cached
+    pack = _parse_pack(files, problems)
+    pack.fingerprint = key
+    if key:
+        pack_cache.store("pack", key, pack)
+    return pack
+
+
+def _read_files(root: Traversable | Path, label: str) -> list[tuple[str, bytes | OSError]]:
+    """(name, bytes) of each pattern file under ``root``; an unreadable file gives its error."""
+    out: list[tuple[str, bytes | OSError]] = []
+    for name, file in _iter_files(root, label):
+        try:
+            out.append((name, file.read_bytes()))
+        except OSError as exc:
+            out.append((name, exc))
+    return out
+
+
+def _fingerprint(files: list[tuple[str, list[tuple[str, bytes | OSError]]]]) -> str | None:
+    """The cache key of a pack made of ``files``: their names and bytes, and the code stamp."""
+    digest = hashlib.sha256(pack_cache.code_stamp().encode())
+    for label, found in files:
+        digest.update(b"root\0" + label.encode("utf-8", "surrogateescape") + b"\0")
+        for name, data in found:
+            if isinstance(data, OSError):
+                return None  # an unreadable file is reported by parsing, never cached
+            digest.update(name.encode("utf-8", "surrogateescape") + b"\0%d\0" % len(data) + data)
+    return digest.hexdigest()
+
+
+def _parse_pack(files: list[tuple[str, list[tuple[str, bytes | OSError]]]], problems: list[Problem]) -> PatternPack:
+    """Parse, validate and merge the files of each pack; raise HealthClaimsError on any problem."""
+    pack = PatternPack()
+    for label, found in files:
         seen_here: dict[tuple[str, str], Origin] = {}
-        for name, file in _iter_files(root, label):
+        for name, data in found:
             try:
-                text = file.read_text(encoding="utf-8")
-                kind, data, node = read_pattern_file(text, name)
+                if isinstance(data, OSError):
+                    raise data
+                if len(data) > MAX_FILE_BYTES:
+                    raise HealthClaimsError(
+                        problem("HC221", name, None, what="pattern file", size=len(data), limit=MAX_FILE_BYTES)
+                    )
+                kind, parsed, node = read_pattern_file(data.decode("utf-8"), name)
             except HealthClaimsError as exc:
                 problems.extend(exc.problems)
                 continue
             except (OSError, UnicodeDecodeError) as exc:
                 problems.append(problem("HC201", name, None, reason=str(exc)))
                 continue
-            _merge(pack, kind, data, node, name, seen_here, problems)
+            _merge(pack, kind, parsed, node, name, seen_here, problems)
         pack.sources.append(label)
     if not problems:
         problems.extend(check_references(pack))
+    if not problems:
+        problems.extend(check_bounds(pack))
     if problems:
         raise HealthClaimsError(problems)
     return pack

@@ -7,7 +7,7 @@ from typing import Iterable, Iterator
 from ..errors import problem
 from ..findings import SEVERITY_RANK, Finding, ScanResult
 from .inputs import Document, OffsetMap, failure_reason, scan_view
-from .pipeline import EngineSpec, analyze_many, locate, pipeline_for
+from .pipeline import EngineSpec, analyze_many, capped, locate, pipeline_for, screen_for
 
 # what the pipeline is given for one document: (text to scan, map back to the document's offsets, document text)
 Task = tuple[str, OffsetMap | None, str]
@@ -54,7 +54,11 @@ def results_of(docs: list[Document], found: list[list[Finding] | str]) -> list[S
             doc.status = "error"
             doc.problems.append(problem("HC118", doc.path, doc.source_line, reason=findings))
             findings = []
-        results.append(ScanResult(doc, findings))
+        result = ScanResult(doc, findings)
+        note = capped(doc.path, findings, doc.source_line)  # its analysis stopped at MAX_FINDINGS
+        if note is not None:
+            result.notes.append(note)
+        results.append(result)
     return results
 
 
@@ -70,11 +74,16 @@ def scan_documents(
     if jobs > 1:
         yield from _scan_parallel(docs, spec, batch_size, jobs)
         return
-    nlp = pipeline_for(spec)
     pending: list[Document] = []
+    screen = screen_for(spec)  # the gate of an earlier run, when the pack cache has it
 
     def flush() -> Iterator[ScanResult]:
-        yield from results_of(pending, findings_of(tasks_of(pending), nlp, batch_size))
+        tasks = tasks_of(pending)
+        if screen is not None and not any(screen(scanned) for scanned, _, _ in tasks):
+            found: list = [[] for _ in tasks]  # no text may hold a claim: no pipeline needed
+        else:  # per batch: a pipeline whose vocabulary has grown is replaced
+            found = findings_of(tasks, pipeline_for(spec), batch_size)
+        yield from results_of(pending, found)
         pending.clear()
 
     for doc in docs:
@@ -84,15 +93,16 @@ def scan_documents(
     yield from flush()
 
 
-_WORKER_NLP = None
+_WORKER_SPEC = EngineSpec()
 
 
 _WORKER_FINISH = None
 
 
 def _init_worker(spec: EngineSpec, finish=None) -> None:
-    global _WORKER_NLP, _WORKER_FINISH
-    _WORKER_NLP = pipeline_for(spec)
+    global _WORKER_SPEC, _WORKER_FINISH
+    _WORKER_SPEC = spec
+    pipeline_for(spec)  # built before the first batch arrives
     _WORKER_FINISH = finish
 
 
@@ -113,7 +123,7 @@ def finished_in_workers(
 
 def _analyze_batch(tasks: list[Task]) -> list[list[Finding] | str]:
     """In a worker: :func:`findings_of`, with the worker's pipeline."""
-    return findings_of(tasks, _WORKER_NLP)
+    return findings_of(tasks, pipeline_for(_WORKER_SPEC))  # replaced when its vocabulary has grown
 
 
 def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
