@@ -17,3 +17,42 @@ def write(path: Path, text: str) -> Path:
 
 def jsonl(path: Path, records: list[dict]) -> Path:
     return write(path, "".join(json.dumps(r) + "\n" for r in records))
+
+
+def require_browser():
+    """Debian's chromium and its driver, with selenium's webdriver module: skips the calling test
+    module when they are missing, unless HEALTHCLAIMS_REQUIRE_BROWSER=1 (set by .ci/run) makes that
+    an error. Call it at module level."""
+    import os
+    import shutil
+
+    import pytest
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromedriver = shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        if os.environ.get("HEALTHCLAIMS_REQUIRE_BROWSER") == "1":
+            raise RuntimeError("chromium and chromedriver are required (HEALTHCLAIMS_REQUIRE_BROWSER=1)")
+        pytest.skip("chromium/chromedriver not installed", allow_module_level=True)
+    pytest.importorskip("selenium.webdriver")
+    return chromium, chromedriver
+
+
+def headless_chrome(chromium: str, chromedriver: str, window_size: str):
+    """A headless Chromium driven by selenium, keeping the page's console log."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = chromium
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        f"--window-size={window_size}",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(chromedriver), options=options)

@@ -1,28 +1,17 @@
 """The moderators' HTML report, in a real headless browser (Debian's chromium, installed by .ci/run)."""
 
 import json
-import os
 import random
-import shutil
 
 import pytest
-from helpers import jsonl
+from helpers import headless_chrome, jsonl, require_browser
 
 from analyzer.findings import SEVERITY_RANK
 from analyzer.report import Report, render
 from analyzer.run.inputs import read_documents
 from analyzer.run.scan import scan_documents
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-REQUIRED = os.environ.get("HEALTHCLAIMS_REQUIRE_BROWSER") == "1"
-
-if not (CHROMIUM and CHROMEDRIVER):
-    if REQUIRED:
-        raise RuntimeError("chromium and chromedriver are required (HEALTHCLAIMS_REQUIRE_BROWSER=1)")
-    pytest.skip("chromium/chromedriver not installed", allow_module_level=True)
-
-webdriver = pytest.importorskip("selenium.webdriver")
+CHROMIUM, CHROMEDRIVER = require_browser()
 
 RLO, NUL = "\u202e", "\x00"
 LONG_WORD = "x" * 2000
@@ -50,15 +39,7 @@ POSTS = [
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,900"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = headless_chrome(CHROMIUM, CHROMEDRIVER, "1200,900")
     yield driver
     driver.quit()
 

@@ -5,37 +5,18 @@ A post holding a <script> and an onerror attribute executes nothing."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 
 import pytest
-from helpers import jsonl
+from helpers import headless_chrome, jsonl, require_browser
 from test_review_support import BACKENDS, POSTS, LiveServer, database, open_db
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-REQUIRED = os.environ.get("HEALTHCLAIMS_REQUIRE_BROWSER") == "1"
-
-if not (CHROMIUM and CHROMEDRIVER):
-    if REQUIRED:
-        raise RuntimeError("chromium and chromedriver are required (HEALTHCLAIMS_REQUIRE_BROWSER=1)")
-    pytest.skip("chromium/chromedriver not installed", allow_module_level=True)
-
-webdriver = pytest.importorskip("selenium.webdriver")
+CHROMIUM, CHROMEDRIVER = require_browser()
 pytest.importorskip("flask")
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1100,900"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = headless_chrome(CHROMIUM, CHROMEDRIVER, "1100,900")
     yield driver
     driver.quit()
 

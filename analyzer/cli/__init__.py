@@ -76,6 +76,11 @@ def _err(message: str) -> None:
     typer.echo(stderr_text(message), err=True)
 
 
+def echo_json(data) -> None:
+    """Print ``data`` as the JSON every ``--format json`` command writes: indented, keys sorted."""
+    typer.echo(json.dumps(data, indent=2, sort_keys=True))
+
+
 def reports_errors(func):
     """Turn a HealthClaimsError into its coded messages on stderr and exit code 2."""
 
@@ -348,7 +353,7 @@ def evidence_coverage(
     texts = texts_from(files) if files else rule_examples(pack)
     result = measure(texts, tuple(str(p) for p in patterns or ()), top=top)
     if output_format is OutputFormat.json:
-        typer.echo(json.dumps(result, indent=2, sort_keys=True))
+        echo_json(result)
     else:
         typer.echo(format_text(result))
 
@@ -410,7 +415,7 @@ def eval_command(
     if output_format is OutputFormat.json:
         if not show_errors:
             result = {k: v for k, v in result.items() if k not in ("misses", "false_flags")}
-        typer.echo(json.dumps(result, indent=2, sort_keys=True))
+        echo_json(result)
         return
     typer.echo(format_table(result))
     if show_errors:
@@ -426,7 +431,7 @@ def _cross_validate(examples, k: int, patterns: tuple[str, ...], output_format: 
     results = cross_validate(examples, k, patterns)
     if output_format is OutputFormat.json:
         trimmed = {m: {k: v for k, v in r.items() if k not in ("misses", "false_flags")} for m, r in results.items()}
-        typer.echo(json.dumps(trimmed, indent=2, sort_keys=True))
+        echo_json(trimmed)
         return
     for mode, result in results.items():
         typer.echo(f"== {mode} ({k}-fold cross-validation grouped by source)")

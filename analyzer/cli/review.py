@@ -18,7 +18,7 @@ from typing import Iterator, List, Optional
 import typer
 
 from ..errors import HealthClaimsError, problem
-from . import reports_errors  # cli/__init__.py imports this module after defining it
+from . import echo_json, reports_errors  # cli/__init__.py imports this module after defining it
 
 review_app = typer.Typer(
     help="A review queue for moderators: import a scan, decide in the browser, export labelled lines.",
@@ -147,7 +147,7 @@ def stats_command(
     with _database(db) as engine:
         stats = compute(engine)
     if output_format is StatsFormat.json:
-        typer.echo(json.dumps(stats, indent=2, sort_keys=True))
+        echo_json(stats)
     else:
         typer.echo(format_text(stats))
 
