@@ -71,6 +71,44 @@ TARGETS = [
     ("Our dog's fleas vanished after one bath.", "fleas", "CONDITION", "parasites"),
     ("The lenses shield you from harmful blue light.", "harmful blue light", "CONDITION", "radiation_exposure"),
     ("My blurry vision cleared up.", "blurry vision", "CONDITION", "eye_disease"),
+    ("It eased every one of my symptoms.", "symptoms", "CONDITION", "disease_generic"),
+    ("Our puppy is far less fearful of thunder now.", "fearful", "CONDITION", "anxiety"),
+    ("The gel keeps the nasty bugs away from the kids.", "nasty bugs", "CONDITION", "infection"),
+    ("Take two before bed to blunt the effects of alcohol.", "effects of alcohol", "CONDITION", "hangover"),
+    ("Since the first dose he has slept through the night.", "slept through the night", "EFFECT", "sleep_quality"),
+    ("The serum undoes years of sun damage.", "sun damage", "EFFECT", "skin_aging"),
+    ("It rebuilds damaged tissue from the inside.", "damaged tissue", "EFFECT", "cellular_repair"),
+    ("A daily spoonful keeps you in optimal health.", "optimal health", "EFFECT", "general_wellbeing"),
+    ("I wake up with no grogginess at all.", "grogginess", "CONDITION", "fatigue"),
+    ("By noon I felt run down and foggy.", "run down", "CONDITION", "fatigue"),
+    ("The drops stopped the dizzy spells.", "dizzy spells", "CONDITION", "tinnitus"),
+    ("Two weeks on the tea and I am pain-free.", "pain-free", "CONDITION", "pain"),
+    ("No more cranky toddlers at bedtime.", "cranky", "CONDITION", "mood_swings"),
+    ("The decoction moves stagnant qi.", "stagnant qi", "CONDITION", "tcm_ayurveda_patterns"),
+    ("Cooling herbs settle excess pitta.", "excess pitta", "CONDITION", "tcm_ayurveda_patterns"),
+    ("At the first sign of a cough or a cold, take a spoonful.", "a cough or a cold", "CONDITION", "common_cold"),
+    ("Beet shots bring down your BP.", "bp", "EFFECT", "blood_pressure"),
+    ("The cream blocks melanin production.", "melanin production", "EFFECT", "skin_health"),
+    ("Fish skin chews give a shiny coat.", "shiny coat", "EFFECT", "skin_health"),
+    ("The spray ends itchy paws.", "itchy paws", "CONDITION", "skin_conditions"),
+]
+
+
+REMEDIES = [
+    # remedy names and classes, named as what a claim is about
+    ("Young Living oils keep colds away.", "young living oils", "SUBSTANCE", "thieves_oil"),
+    ("Fermented foods like sauerkraut heal the gut.", "sauerkraut", "SUBSTANCE", "probiotics"),
+    ("Morinda juice ended my joint pain.", "morinda", "SUBSTANCE", "noni"),
+    ("Chamomilla stopped the teething pain.", "chamomilla", "SUBSTANCE", "homeopathy"),
+    ("Magnesium spray on the feet ends cramps.", "magnesium spray", "SUBSTANCE", "magnesium"),
+    ("These oils kept the flu away all winter.", "these oils", "SUBSTANCE", "essential_oils_generic"),
+    ("Home remedies work better than pills.", "home remedies", "SUBSTANCE", "generic_product"),
+    ("This stuff stopped my migraines.", "this stuff", "SUBSTANCE", "generic_product"),
+    # medicines a remedy is set against ("no cough syrup needed", "better than Benadryl")
+    ("It knocked out my cold, no NyQuil needed.", "nyquil", "DRUG", "otc_cold_allergy"),
+    ("Works faster than Tums for heartburn.", "tums", "DRUG", "digestive_drugs"),
+    ("Skip the hydrocortisone cream and try the salve.", "hydrocortisone cream", "DRUG", "steroids"),
+    ("Gentler than over-the-counter medicines.", "over-the-counter medicines", "DRUG", "otc_generic"),
 ]
 
 
@@ -84,11 +122,15 @@ NEIGHBOURS = [
     ("Hay fever season is here.", "hay fever", "CONDITION", "allergies"),
     ("My knee pain is gone.", "knee pain", "CONDITION", "joint_pain"),
     ("Lemon balm calms the mind.", "lemon balm", "SUBSTANCE", "lemon_balm"),
+    # a claim word inside a new phrase stays a claim word where the phrase is the claim
+    ("Turmeric is a natural cure for arthritis.", "cure", "TREAT", "treat"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("text", "word", "cls", "entry"), TARGETS + NEIGHBOURS, ids=[t[1] for t in TARGETS + NEIGHBOURS]
+    ("text", "word", "cls", "entry"),
+    TARGETS + REMEDIES + NEIGHBOURS,
+    ids=[t[1] for t in TARGETS + REMEDIES + NEIGHBOURS],
 )
 def test_lay_words_are_tagged_and_longer_terms_still_win(tag_ids, text, word, cls, entry):
     assert tag_ids(text).get(word) == (cls, entry)
@@ -100,6 +142,8 @@ def test_lay_words_are_tagged_and_longer_terms_still_win(tag_ids, text, word, cl
         "Take two capsules on an empty stomach.",  # a dosing instruction names no target
         "Store the bottle somewhere cold and dark.",
         "Sit with your back straight while you sip it.",
+        "The capsules sat heavy in my stomach.",  # a stomach is not a claim's target by itself
+        "The label lists the health benefits the maker claims.",
     ],
 )
 def test_everyday_uses_of_body_words_are_not_targets(tag_ids, text):
