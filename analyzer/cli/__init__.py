@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import gc
 import json
 import sys
 from pathlib import Path
@@ -476,8 +477,18 @@ from .review import review_app  # noqa: E402  (needs reports_errors above)
 app.add_typer(review_app, name="review")
 
 
+# The cyclic collector's first threshold for a command's run (Python's default: 700). Starting a
+# scan makes some 300,000 objects that live as long as the run (spaCy's modules, the pack, the
+# pipeline); at the default, each of a few hundred collections walks the young ones and two full
+# ones walk them all: 0.15 to 0.2 s of a one-line scan's 1 to 1.2 s CPU, against 0.05 at this one.
+# (Nearly all of a scan's garbage is freed by reference counting; what waits for the collector is
+# bounded by this many objects.)
+GC_THRESHOLD = 50_000
+
+
 def main() -> None:
     """Console entry point: no traceback reaches the user."""
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     try:
         app()
     except HealthClaimsError as exc:
