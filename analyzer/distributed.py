@@ -144,69 +144,103 @@ def _error_rows(display: str, prob) -> list[dict]:
 # --------------------------------------------------------------------------- JSONL inputs
 
 
-def _jsonl_docs(lines: list[tuple[str, str]], block: Block, settings: Settings) -> list:
+def _jsonl_docs(lines: list[tuple], block: Block, settings: Settings) -> list:
     """A partition of (line, path) pairs, its first line being line ``block.first + 1`` of its file:
-    each record read exactly as ``scan`` reads it (the same ids, lines, codes; invalid UTF-8 is HC103)."""
-    from .run.inputs import jsonl_line
+    each record read exactly as ``scan`` reads it (the same ids, lines, codes; invalid UTF-8 is HC103).
+    A pair holding an exception instead of a line: the file could not be read on from there (HC101)."""
+    from .run.inputs import _error, _read_problem, jsonl_line, post_id
 
     docs = []
     for n, (text, _) in enumerate(lines, start=block.first + 1):
-        if text.strip():
+        if isinstance(text, BaseException):  # e.g. a truncated .gz: the lines before it are kept
+            docs.append(_error(post_id(block.display, n), block.display, n, _read_problem(block.display, text, n)))
+        elif text.strip():
             raw = text.encode("utf-8", "surrogateescape")
             docs.append(jsonl_line(raw, block.display, n, settings.id_field, settings.text_field))
     return docs
 
 
-def _jsonl_ids(lines: list[tuple[str, str]], block: list[Block], settings: Settings) -> list[tuple]:
+def _jsonl_ids(lines: list[tuple], block: list[Block], settings: Settings) -> list[tuple]:
     """The first pass: (path, line, id) of each post of a partition."""
     return [(d.path, d.source_line, d.id) for d in _jsonl_docs(lines, block[0], settings)]
 
 
-def _jsonl_partition(lines: list[tuple[str, str]], block: list[Block], settings: Settings) -> list[dict]:
+def _jsonl_partition(lines: list[tuple], block: list[Block], settings: Settings) -> list[dict]:
     return _rows(_jsonl_docs(lines, block[0], settings), settings, block[0].renamed)
 
 
-def _partition_size(lines: list[tuple[str, str]]) -> list[tuple[str, int]]:
-    return [(lines[0][1] if lines else "", len(lines))]
+def _partition_size(lines: list[tuple]) -> list[int]:
+    return [len(lines)]
 
 
-def _jsonl_input(path: str, settings: Settings, blocksize: str) -> tuple:
-    """(plan, posts): the partitions of one JSONL input, each with its :class:`Block`, and the
-    (path, line, id) of every post in it. Read by the workers; nothing is scanned yet."""
+def _gz_lines(url: str) -> list[tuple]:
+    """In a worker: the lines of a gzip-compressed file, as ``read_text`` gives them; if it is corrupt
+    or cut short, the lines before that and then the exception."""
+    import gzip
+
+    import fsspec
+
+    lines: list[tuple] = []
+    try:
+        with fsspec.open(url, "rb") as raw, gzip.open(raw) as fh:
+            for line in fh:
+                lines.append((line.decode("utf-8", "surrogateescape"), url))
+    except (OSError, EOFError, ValueError) as exc:
+        lines.append((exc, url))
+    return lines
+
+
+def _jsonl_bag(url: str, blocksize: str):
+    import dask
     import dask.bag as db
 
-    bag = db.read_text(
-        path,
-        blocksize=None if path.endswith(".gz") else blocksize,
-        linedelimiter="\n",
-        errors="surrogateescape",
-        include_path=True,
+    if url.endswith(".gz"):  # read whole, by a function that reports a corrupt file instead of failing
+        return db.from_delayed([dask.delayed(_gz_lines)(url)])
+    return db.read_text(url, blocksize=blocksize, linedelimiter="\n", errors="surrogateescape", include_path=True)
+
+
+def _jsonl_input(path: str, settings: Settings, blocksize: str) -> tuple[list, list]:
+    """(plan, posts): for each file of a JSONL input, its bag of lines and each partition's
+    :class:`Block`; and the (path, line, id) of every post. Read by the workers, not scanned yet."""
+    import dask
+    import dask.bag as db
+
+    files = _input_files(path)
+    bags = [_jsonl_bag(url, blocksize) for url in files]
+    plan = []
+    for url, bag, sizes in zip(files, bags, dask.compute(*[b.map_partitions(_partition_size) for b in bags])):
+        firsts = [sum(sizes[:k]) for k in range(len(sizes))]
+        plan.append((bag, [Block(_display(url), first) for first in firsts]))
+    found = dask.compute(
+        *[bag.map_partitions(_jsonl_ids, db.from_sequence(blocks, partition_size=1), settings) for bag, blocks in plan]
     )
-    counted: dict[str, int] = {}
-    blocks = []
-    for file, size in bag.map_partitions(_partition_size).compute():
-        blocks.append(Block(_display(file), counted.get(file, 0)))
-        counted[file] = counted.get(file, 0) + size
-    starts = db.from_sequence(blocks, partition_size=1)
-    posts = bag.map_partitions(_jsonl_ids, starts, settings).compute()
-    return (bag, blocks), posts
+    return [(*p, bool(ids)) for p, ids in zip(plan, found)], [post for ids in found for post in ids]
 
 
-def _jsonl_frame(plan: tuple, renamed: dict, settings: Settings, meta):
+def _jsonl_frames(plan: list, renamed: dict, settings: Settings, meta) -> list:
+    """Per file: its output rows; a file without a post is one empty document (HC106), as in ``scan``."""
     import dask.bag as db
+    import dask.dataframe as dd
 
-    bag, blocks = plan
-    marked = [Block(b.display, b.first, frozenset(renamed.get(b.display, ()))) for b in blocks]
-    starts = db.from_sequence(marked, partition_size=1)
-    return bag.map_partitions(_jsonl_partition, starts, settings).to_dataframe(meta=meta)
+    from .findings import ScanResult
+    from .run.inputs import Document, _finish
+
+    frames = []
+    for bag, blocks, has_posts in plan:
+        if not has_posts:
+            display = blocks[0].display if blocks else None
+            rows = [_row(ScanResult(_finish(Document(display, display, text=""))))]
+            frames.append(dd.from_pandas(_frame(rows), npartitions=1))
+            continue
+        marked = [Block(b.display, b.first, frozenset(renamed.get(b.display, ()))) for b in blocks]
+        starts = db.from_sequence(marked, partition_size=1)
+        frames.append(bag.map_partitions(_jsonl_partition, starts, settings).to_dataframe(meta=meta))
+    return frames
 
 
-# --------------------------------------------------------------------------- Parquet inputs
-
-
-def _parquet_files(path: str) -> list[str]:
-    """The files of a Parquet input (a file, a glob, or a data set folder), as URLs, sorted;
-    the names pyarrow skips in a data set (``_metadata``, ``.hidden``) are skipped."""
+def _input_files(path: str) -> list[str]:
+    """The files of an input (a file, a glob, or a folder: the files in it, except the names that
+    data sets keep to themselves, ``_metadata``, ``.hidden``), sorted, as URLs for the workers."""
     from fsspec.core import get_fs_token_paths
 
     fs, _, paths = get_fs_token_paths(path)
@@ -218,6 +252,14 @@ def _parquet_files(path: str) -> list[str]:
         else:
             files.append(p)
     return [fs.unstrip_protocol(f) if "://" in path else f for f in files]
+
+
+def _is_parquet(path: str) -> bool:
+    """A Parquet input: named ``.parquet``/``.pq``, or a folder holding such files."""
+    return any(f.endswith(PARQUET_SUFFIXES) for f in [path.rstrip("/"), *_input_files(path)])
+
+
+# --------------------------------------------------------------------------- Parquet inputs
 
 
 def _parquet_plan(url: str, id_field: str) -> tuple[list[int], list | None, str | None]:
@@ -270,7 +312,7 @@ def _parquet_input(path: str, settings: Settings) -> tuple:
 
     from .run.inputs import post_document
 
-    files = _parquet_files(path)
+    files = _input_files(path)
     plans = dask.compute(*[dask.delayed(_parquet_plan)(url, settings.id_field) for url in files])
     source, first, plan, posts = _display(path), 0, [], []
     for url, (sizes, ids, reason) in zip(files, plans):
@@ -358,7 +400,7 @@ def _scanned(inputs: Sequence[str], settings: Settings, blocksize: str):
     frames = []
     for path, (kind, plan), _ in planned:
         if kind == "jsonl":
-            frames.append(_jsonl_frame(plan, renamed, settings, meta))
+            frames.extend(_jsonl_frames(plan, renamed, settings, meta))
         elif kind == "parquet":
             frames.append(_parquet_frame(plan, renamed, settings, _display(path), meta))
         else:  # an input that cannot be read: its one error row
@@ -373,12 +415,12 @@ def _planned(path: str, settings: Settings, blocksize: str) -> tuple[str, tuple,
 
     if not _exists(path):
         return path, ("error", problem("HC107", _display(path))), []
-    if path.rstrip("/").endswith(PARQUET_SUFFIXES):
-        plan, posts = _parquet_input(path, settings)
-        return path, ("parquet", plan), posts
     try:
+        if _is_parquet(path):
+            plan, posts = _parquet_input(path, settings)
+            return path, ("parquet", plan), posts
         plan, posts = _jsonl_input(path, settings, blocksize)
-    except Exception as exc:  # noqa: BLE001 - e.g. a corrupt .gz: this input is one error row
+    except Exception as exc:  # noqa: BLE001 - e.g. a file that vanished or cannot be opened: one error row
         return path, ("error", problem("HC101", _display(path), reason=failure_reason(exc))), []
     return path, ("jsonl", plan), posts
 

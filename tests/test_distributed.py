@@ -119,3 +119,70 @@ def _config(tmp_path):
     from analyzer.run.config import load_config
 
     return load_config(tmp_path / ".healthclaims.toml")
+
+
+def test_dask_names_what_it_cannot_read_and_scans_the_rest(tmp_path, run_cli, monkeypatch, scheduler):
+    """A file that is not Parquet, a data set with one truncated part, a corrupt .gz and a missing input
+    are each one coded error naming the file (no internal error); every other post is in the output.
+    Parquet rows are numbered across their data set, and their ids are checked against the JSONL's."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "a.jsonl", json.dumps({"id": "dup", "text": TEXTS[0]}) + "\n")
+    (tmp_path / "set").mkdir()
+    pd.DataFrame([{"id": "dup", "text": TEXTS[2]}, {"id": None, "text": TEXTS[0]}]).to_parquet("set/part.0.parquet")
+    whole = (tmp_path / "set/part.0.parquet").read_bytes()
+    (tmp_path / "set/part.1.parquet").write_bytes(whole[: len(whole) // 2])
+    pd.DataFrame([{"id": "r1", "text": TEXTS[3]}, {"id": "r2", "text": None}]).to_parquet("set/part.2.parquet")
+    write(tmp_path / "fake.parquet", "id,text\nx,not parquet at all\n")
+    records = "".join(
+        json.dumps({"id": f"g{n}", "text": f"Post number {n} about the market."}) + "\n" for n in range(400)
+    )
+    (tmp_path / "cut.jsonl.gz").write_bytes(gzip.compress(records.encode())[:-200])
+    write(tmp_path / "blank.jsonl", "\n\n")
+    inputs = ["a.jsonl", "set", "fake.parquet", "cut.jsonl.gz", "blank.jsonl", "gone.jsonl"]
+    code, out, err = run_cli("dask", *inputs, "-o", "out", "--scheduler", scheduler)
+    assert code == 2 and "internal error" not in err and "Traceback" not in err
+    rows = pd.read_parquet(tmp_path / "out")
+    got = [
+        (r.id, r.status, [(p["code"], p["path"], p["line"]) for p in json.loads(r.problems)]) for r in rows.itertuples()
+    ]
+    scanned = [
+        json.loads(x) for x in run_cli("scan", "--format", "jsonl", "cut.jsonl.gz", "blank.jsonl")[1].splitlines()
+    ]
+    cut = [(d["id"], d["status"], [(p["code"], p["path"], p["line"]) for p in d["problems"]]) for d in scanned]
+    assert 10 < len(cut) < 400 and cut[-2][2][0][0] == "HC101"  # the lines before the damage, then HC101
+    assert got == [
+        ("dup", "ok", []),
+        ("dup@set:1", "ok", [("HC114", "set", 1)]),  # the id a.jsonl's post has: renamed as scan renames it
+        ("set:2", "ok", []),
+        ("set/part.1.parquet", "error", [("HC230", "set/part.1.parquet", None)]),
+        ("r1", "ok", []),
+        ("r2", "error", [("HC105", "set", 4)]),  # row 4 of the set: the truncated part has no rows
+        ("fake.parquet", "error", [("HC230", "fake.parquet", None)]),
+        *cut,  # the .gz's good lines and its HC101, and the blank file's HC106, as scan reports them
+        ("gone.jsonl", "error", [("HC107", "gone.jsonl", None)]),
+    ]
+    assert all(n > 0 for n in rows["n_findings"].tolist()[:3])  # the readable posts were scanned
+    for line in ("set/part.1.parquet: error HC230: cannot read this Parquet file (", "fake.parquet: error HC230"):
+        assert line in err
+    assert "cut.jsonl.gz" in err and "blank.jsonl: warning HC106" in err and f"Scanned {len(got)} posts" in out
+
+
+def test_dask_output_that_cannot_be_written(tmp_path, run_cli, monkeypatch):
+    """An output location that cannot be made is HC231 before anything starts; a part file that cannot
+    be written (here: a full disk) is HC231 naming it, counted as an error, not a traceback."""
+    from analyzer.distributed import _frame, write_part
+
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "a.jsonl", json.dumps({"id": "p", "text": TEXTS[0]}) + "\n")
+    write(tmp_path / "taken", "a file, not a folder\n")
+    code, _, err = run_cli("dask", "a.jsonl", "-o", "taken/out", "--workers", "1")
+    assert code == 2 and err.startswith("taken/out: error HC231: cannot write the output (") and "Traceback" not in err
+    code, _, err = run_cli("dask", "a.jsonl", "-o", "out", "--format", "csv")
+    assert code == 2 and "HC307" in err and "parquet, jsonl" in err
+    row = {"id": "p", "path": "a.jsonl", "status": "ok", "source_line": 1, "n_findings": 0}
+    rows = _frame([{**row, "findings": "[]", "problems": "[]", "suppressed": "[]", "jsonl": '{"id": "p"}\n'}])
+    for fmt in ("jsonl", "parquet"):
+        counts = write_part(rows, "/dev/full", fmt)
+        assert (counts["written"], counts["errors"], counts["posts"]) == (False, 1, 1)
+        [prob] = counts["problems"]
+        assert (prob["code"], prob["path"]) == ("HC231", "/dev/full") and "No space left on device" in prob["message"]
