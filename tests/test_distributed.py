@@ -103,6 +103,12 @@ def test_dask_writes_what_scan_writes(tmp_path, run_cli, monkeypatch, scheduler)
     assert len(parts) > 3 and "".join(p.read_text("utf-8") for p in parts) == single
     assert counts["posts"] == len(documents) and counts["errors"] == [d["status"] for d in documents].count("error")
 
+    pytest.importorskip("sqlalchemy")
+    write(tmp_path / "single.jsonl", single)
+    added = run_cli("review", "import", "single.jsonl", "--db", "scan.sqlite")[1].split(": ", 1)[1]
+    imported = run_cli("review", "import", *map(str, parts), "--db", "dask.sqlite")[1].splitlines()
+    assert sum(int(x.split(": ")[1].split()[0]) for x in imported) == int(added.split()[0]) > 0
+
     schema = _document_schema()
     for doc in documents:
         jsonschema.validate(doc, schema)
