@@ -190,35 +190,70 @@ def _gz_lines(url: str) -> list[tuple]:
     return lines
 
 
-def _jsonl_bag(url: str, blocksize: str):
+def _jsonl_bag(url: str, blocksize: str) -> tuple:
+    """(the lines of a JSONL file as a bag, []), or (None, [], its HC101) for a file that cannot be
+    opened; an empty file has no bag (and so no post: it is reported empty)."""
     import dask
     import dask.bag as db
+    from fsspec.core import url_to_fs
 
-    if url.endswith(".gz"):  # read whole, by a function that reports a corrupt file instead of failing
-        return db.from_delayed([dask.delayed(_gz_lines)(url)])
-    return db.read_text(url, blocksize=blocksize, linedelimiter="\n", errors="surrogateescape", include_path=True)
+    from .run.inputs import failure_reason
+
+    try:
+        fs, local = url_to_fs(url)
+        if fs.size(local) == 0:
+            return None, []
+        if url.endswith(".gz"):  # read whole, by a function that reports a corrupt file instead of failing
+            return db.from_delayed([dask.delayed(_gz_lines)(url)]), []
+        return db.read_text(
+            url, blocksize=blocksize, linedelimiter="\n", errors="surrogateescape", include_path=True
+        ), []
+    except Exception as exc:  # noqa: BLE001 - a broken link, a file that vanished or cannot be opened
+        return None, [], [], problem("HC101", _display(url), reason=failure_reason(exc))
+
+
+@dataclass
+class _JsonlFile:
+    """One file of a JSONL input after the first pass: its lines as a bag, its partitions, its posts'
+    (path, line, id); or the problem that kept it from being read."""
+
+    display: str
+    bag: object = None
+    blocks: list = field(default_factory=list)
+    posts: list = field(default_factory=list)
+    problem: object = None
 
 
 def _jsonl_input(path: str, settings: Settings, blocksize: str) -> tuple[list, list]:
-    """(plan, posts): for each file of a JSONL input, its bag of lines and each partition's
-    :class:`Block`; and the (path, line, id) of every post. Read by the workers, not scanned yet."""
-    import dask
+    """(plan, posts): the files of a JSONL input (see :class:`_JsonlFile`) and the (path, line, id)
+    of every post. Read by the workers, not scanned yet; a file that cannot be read costs only itself."""
     import dask.bag as db
+    from distributed import get_client
 
-    files = _input_files(path)
-    bags = [_jsonl_bag(url, blocksize) for url in files]
-    plan = []
-    for url, bag, sizes in zip(files, bags, dask.compute(*[b.map_partitions(_partition_size) for b in bags])):
-        firsts = [sum(sizes[:k]) for k in range(len(sizes))]
-        plan.append((bag, [Block(_display(url), first) for first in firsts]))
-    found = dask.compute(
-        *[bag.map_partitions(_jsonl_ids, db.from_sequence(blocks, partition_size=1), settings) for bag, blocks in plan]
-    )
-    return [(*p, bool(ids)) for p, ids in zip(plan, found)], [post for ids in found for post in ids]
+    from .run.inputs import failure_reason
+
+    client = get_client()
+    plan = [_JsonlFile(_display(url), *_jsonl_bag(url, blocksize)) for url in _input_files(path)]
+    readable = [f for f in plan if f.bag is not None]
+    for file, future in zip(readable, client.compute([f.bag.map_partitions(_partition_size) for f in readable])):
+        try:
+            sizes = future.result()
+        except Exception as exc:  # noqa: BLE001 - e.g. a file that vanished or cannot be opened
+            file.bag, file.problem = None, problem("HC101", file.display, reason=failure_reason(exc))
+            continue
+        file.blocks = [Block(file.display, sum(sizes[:k])) for k in range(len(sizes))]
+    readable = [f for f in plan if f.bag is not None]
+    passes = [
+        f.bag.map_partitions(_jsonl_ids, db.from_sequence(f.blocks, partition_size=1), settings) for f in readable
+    ]
+    for file, posts in zip(readable, client.gather(client.compute(passes))):
+        file.posts = posts
+    return plan, [post for file in readable for post in file.posts]
 
 
 def _jsonl_frames(plan: list, renamed: dict, settings: Settings, meta) -> list:
-    """Per file: its output rows; a file without a post is one empty document (HC106), as in ``scan``."""
+    """Per file: its output rows; a file that cannot be read is its HC101, one without a post one
+    empty document (HC106), as in ``scan``."""
     import dask.bag as db
     import dask.dataframe as dd
 
@@ -226,15 +261,17 @@ def _jsonl_frames(plan: list, renamed: dict, settings: Settings, meta) -> list:
     from .run.inputs import Document, _finish
 
     frames = []
-    for bag, blocks, has_posts in plan:
-        if not has_posts:
-            display = blocks[0].display if blocks else None
-            rows = [_row(ScanResult(_finish(Document(display, display, text=""))))]
+    for file in plan:
+        if file.problem is not None or not file.posts:
+            doc = Document(file.display, file.display, status="error", problems=[file.problem])
+            if file.problem is None:  # read, but without a post
+                doc = _finish(Document(file.display, file.display, text=""))
+            rows = [_row(ScanResult(doc))]
             frames.append(dd.from_pandas(_frame(rows), npartitions=1))
             continue
-        marked = [Block(b.display, b.first, frozenset(renamed.get(b.display, ()))) for b in blocks]
+        marked = [Block(b.display, b.first, frozenset(renamed.get(b.display, ()))) for b in file.blocks]
         starts = db.from_sequence(marked, partition_size=1)
-        frames.append(bag.map_partitions(_jsonl_partition, starts, settings).to_dataframe(meta=meta))
+        frames.append(file.bag.map_partitions(_jsonl_partition, starts, settings).to_dataframe(meta=meta))
     return frames
 
 
@@ -479,6 +516,7 @@ def write_part(rows, target: str, output_format: str) -> dict:
 
     from .run.inputs import failure_reason
 
+    rows = rows[list(COLUMNS)].astype(COLUMNS)  # every part with the same schema, whatever it holds
     counts = {
         "posts": len(rows),
         "posts_with_findings": int((rows["n_findings"] > 0).sum()),

@@ -144,18 +144,29 @@ def test_dask_names_what_it_cannot_read_and_scans_the_rest(tmp_path, run_cli, mo
     )
     (tmp_path / "cut.jsonl.gz").write_bytes(gzip.compress(records.encode())[:-200])
     write(tmp_path / "blank.jsonl", "\n\n")
-    inputs = ["a.jsonl", "set", "fake.parquet", "cut.jsonl.gz", "blank.jsonl", "gone.jsonl"]
+    write(tmp_path / "empty.jsonl", "")
+    write(tmp_path / "more/g1.jsonl", json.dumps({"id": "h1", "text": TEXTS[1]}) + "\n")
+    (tmp_path / "more/g2.jsonl").symlink_to(tmp_path / "nowhere")
+    inputs = [
+        "a.jsonl",
+        "set",
+        "fake.parquet",
+        "cut.jsonl.gz",
+        "blank.jsonl",
+        "empty.jsonl",
+        "more/g*.jsonl",
+        "gone.jsonl",
+    ]
     code, out, err = run_cli("dask", *inputs, "-o", "out", "--scheduler", scheduler)
     assert code == 2 and "internal error" not in err and "Traceback" not in err
     rows = pd.read_parquet(tmp_path / "out")
     got = [
         (r.id, r.status, [(p["code"], p["path"], p["line"]) for p in json.loads(r.problems)]) for r in rows.itertuples()
     ]
-    scanned = [
-        json.loads(x) for x in run_cli("scan", "--format", "jsonl", "cut.jsonl.gz", "blank.jsonl")[1].splitlines()
-    ]
+    scanned = run_cli("scan", "--format", "jsonl", "cut.jsonl.gz", "blank.jsonl", "empty.jsonl")[1].splitlines()
+    scanned = [json.loads(x) for x in scanned]
     cut = [(d["id"], d["status"], [(p["code"], p["path"], p["line"]) for p in d["problems"]]) for d in scanned]
-    assert 10 < len(cut) < 400 and cut[-2][2][0][0] == "HC101"  # the lines before the damage, then HC101
+    assert 10 < len(cut) < 400 and cut[-3][2][0][0] == "HC101"  # the lines before the damage, then HC101
     assert got == [
         ("dup", "ok", []),
         ("dup@set:1", "ok", [("HC114", "set", 1)]),  # the id a.jsonl's post has: renamed as scan renames it
@@ -164,7 +175,9 @@ def test_dask_names_what_it_cannot_read_and_scans_the_rest(tmp_path, run_cli, mo
         ("r1", "ok", []),
         ("r2", "error", [("HC105", "set", 4)]),  # row 4 of the set: the truncated part has no rows
         ("fake.parquet", "error", [("HC230", "fake.parquet", None)]),
-        *cut,  # the .gz's good lines and its HC101, and the blank file's HC106, as scan reports them
+        *cut,  # the .gz's good lines and its HC101, and the blank and empty files' HC106, as scan has them
+        ("h1", "ok", []),
+        ("nowhere", "error", [("HC101", "nowhere", None)]),  # a glob's broken link (fsspec names its target)
         ("gone.jsonl", "error", [("HC107", "gone.jsonl", None)]),
     ]
     assert all(n > 0 for n in rows["n_findings"].tolist()[:3])  # the readable posts were scanned
