@@ -126,11 +126,16 @@ def _frame(rows: list[dict]):
     return pd.DataFrame(rows, columns=list(COLUMNS)).astype(COLUMNS)
 
 
-def _display(path: str) -> str:
-    """A file as ``scan`` names it: relative to the current directory when it is local and below it."""
-    from .run.inputs import relative_path
+def _display(raw: str, url: str | None = None) -> str:
+    """How ``scan`` names an input given as ``raw`` (or the file ``url`` of it, after the shell has
+    expanded a glob or ``scan`` a folder): as written, absolute or relative as ``raw`` is."""
+    import os
 
-    return path if "://" in path else relative_path(path)
+    from .run.inputs import shown_path
+
+    if url is None or "://" in raw or os.path.abspath(raw) == url:
+        return shown_path(raw if url is None or "://" not in raw else url)
+    return shown_path(url if os.path.isabs(raw) else os.path.relpath(url))
 
 
 def _error_rows(display: str, prob) -> list[dict]:
@@ -190,7 +195,7 @@ def _gz_lines(url: str) -> list[tuple]:
     return lines
 
 
-def _jsonl_bag(url: str, blocksize: str) -> tuple:
+def _jsonl_bag(url: str, display: str, blocksize: str) -> tuple:
     """(the lines of a JSONL file as a bag, []), or (None, [], its HC101) for a file that cannot be
     opened; an empty file has no bag (and so no post: it is reported empty)."""
     import dask
@@ -209,7 +214,7 @@ def _jsonl_bag(url: str, blocksize: str) -> tuple:
             url, blocksize=blocksize, linedelimiter="\n", errors="surrogateescape", include_path=True
         ), []
     except Exception as exc:  # noqa: BLE001 - a broken link, a file that vanished or cannot be opened
-        return None, [], [], problem("HC101", _display(url), reason=failure_reason(exc))
+        return None, [], [], problem("HC101", display, reason=failure_reason(exc))
 
 
 @dataclass
@@ -233,7 +238,8 @@ def _jsonl_input(path: str, settings: Settings, blocksize: str) -> tuple[list, l
     from .run.inputs import failure_reason
 
     client = get_client()
-    plan = [_JsonlFile(_display(url), *_jsonl_bag(url, blocksize)) for url in _input_files(path)]
+    shown = [(url, _display(path, url)) for url in _input_files(path)]
+    plan = [_JsonlFile(display, *_jsonl_bag(url, display, blocksize)) for url, display in shown]
     readable = [f for f in plan if f.bag is not None]
     for file, future in zip(readable, client.compute([f.bag.map_partitions(_partition_size) for f in readable])):
         try:
@@ -353,7 +359,7 @@ def _parquet_input(path: str, settings: Settings) -> tuple:
     plans = dask.compute(*[dask.delayed(_parquet_plan)(url, settings.id_field) for url in files])
     source, first, plan, posts = _display(path), 0, [], []
     for url, (sizes, ids, reason) in zip(files, plans):
-        plan.append((url, sizes, first, reason))
+        plan.append((url, _display(path, url), sizes, first, reason))
         for n, rid in enumerate(ids or [None] * sum(sizes), start=first + 1):
             posts.append((source, n, post_document(rid, "", source, n).id))
         first += sum(sizes)
@@ -366,12 +372,12 @@ def _parquet_frame(plan: list, renamed: dict, settings: Settings, source: str, m
 
     parts = []
     lines = renamed.get(source, frozenset())
-    for url, sizes, first, reason in plan:
+    for url, display, sizes, first, reason in plan:
         if reason is not None:
-            prob = problem("HC230", _display(url), reason=reason)
-            parts.append(dask.delayed(_frame)(dask.delayed(_error_rows)(_display(url), prob)))
+            prob = problem("HC230", display, reason=reason)
+            parts.append(dask.delayed(_frame)(dask.delayed(_error_rows)(display, prob)))
         for group, size in enumerate(sizes):
-            block = Block(_display(url), first, frozenset(n for n in lines if first < n <= first + size))
+            block = Block(display, first, frozenset(n for n in lines if first < n <= first + size))
             parts.append(dask.delayed(_parquet_part)(url, group, source, block, settings))
             first += size
     return dd.from_delayed(parts, meta=meta, verify_meta=False) if parts else dd.from_pandas(meta, npartitions=1)
@@ -420,7 +426,7 @@ def scan_dataset(
     client = Client(scheduler or cluster)
     try:
         frame = _scanned(inputs, settings, blocksize)
-        return _write(frame, target, output_format)
+        return _write(frame, target, _display(output.rstrip("/")), output_format)
     finally:
         client.close()
         if cluster is not None:
@@ -509,9 +515,10 @@ def _prepare_output(output: str) -> str:
     return fs.unstrip_protocol(root).rstrip("/")  # absolute: the workers' current folder may differ
 
 
-def write_part(rows, target: str, output_format: str) -> dict:
+def write_part(rows, target: str, output_format: str, shown: str | None = None) -> dict:
     """In a worker: write one partition's rows to ``target`` (a JSONL or Parquet part file) and
-    return its counts; a write that fails is an HC231 problem naming the part, not a lost run."""
+    return its counts; a write that fails is an HC231 problem naming the part (as ``shown``), not a
+    lost run."""
     import fsspec
 
     from .run.inputs import failure_reason
@@ -532,21 +539,22 @@ def write_part(rows, target: str, output_format: str) -> dict:
             else:
                 rows.drop(columns="jsonl").to_parquet(fh, index=False)
     except Exception as exc:  # noqa: BLE001 - a full disk, a lost connection, a refused write
-        prob = problem("HC231", _display(target), reason=failure_reason(exc))
+        prob = problem("HC231", shown or target, reason=failure_reason(exc))
         counts.update(written=False, errors=counts["errors"] + 1)
         counts["problems"].append(prob.to_dict())
     return counts
 
 
-def _write(frame, output: str, output_format: str) -> dict:
+def _write(frame, output: str, shown: str, output_format: str) -> dict:
     """Each partition written by its worker as ``part.NNNNN.<format>``, in order; the run's counts."""
     import dask
 
     parts = frame.to_delayed()
     width = max(5, len(str(len(parts))))
+    names = [f"part.{k:0{width}d}.{output_format}" for k in range(len(parts))]
     writes = [
-        dask.delayed(write_part)(part, f"{output}/part.{k:0{width}d}.{output_format}", output_format)
-        for k, part in enumerate(parts)
+        dask.delayed(write_part)(part, f"{output}/{name}", output_format, f"{shown}/{name}")
+        for name, part in zip(names, parts)
     ]
     total = {"posts": 0, "posts_with_findings": 0, "findings": 0, "errors": 0, "problems": []}
     for counts in dask.compute(*writes):

@@ -80,7 +80,8 @@ def test_dask_writes_what_scan_writes(tmp_path, run_cli, monkeypatch, scheduler)
     """The same documents, findings, order, ids (duplicates renamed with HC114), codes and messages as
     ``scan --format jsonl`` (byte for byte), as ``--jobs 2``, and as ``--format json`` and Parquet."""
     monkeypatch.chdir(tmp_path)
-    inputs = _posts(tmp_path)
+    first, second = _posts(tmp_path)
+    inputs = [str(tmp_path / first), f"./{second}"]  # named in reports as given: absolute, relative
     code, single, err = run_cli("scan", "--format", "jsonl", *inputs)
     assert code == 2 and "HC114" in err and "HC104" in err and "HC103" in err
     documents = [json.loads(x) for x in single.splitlines()]
@@ -177,7 +178,7 @@ def test_dask_names_what_it_cannot_read_and_scans_the_rest(tmp_path, run_cli, mo
         ("fake.parquet", "error", [("HC230", "fake.parquet", None)]),
         *cut,  # the .gz's good lines and its HC101, and the blank and empty files' HC106, as scan has them
         ("h1", "ok", []),
-        ("nowhere", "error", [("HC101", "nowhere", None)]),  # a glob's broken link (fsspec names its target)
+        ("more/g2.jsonl", "error", [("HC101", "more/g2.jsonl", None)]),  # a glob's broken link: itself only
         ("gone.jsonl", "error", [("HC107", "gone.jsonl", None)]),
     ]
     assert all(n > 0 for n in rows["n_findings"].tolist()[:3])  # the readable posts were scanned
