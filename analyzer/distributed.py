@@ -25,6 +25,7 @@ worker process loads the pipeline once and reuses it for every partition.
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -133,9 +134,11 @@ def _display(raw: str, url: str | None = None) -> str:
 
     from .run.inputs import shown_path
 
-    if url is None or "://" in raw or os.path.abspath(raw) == url:
-        return shown_path(raw if url is None or "://" not in raw else url)
-    return shown_path(url if os.path.isabs(raw) else os.path.relpath(url))
+    if url is None or os.path.abspath(raw) == url:
+        return shown_path(raw)
+    if "://" in raw or os.path.isabs(raw):
+        return shown_path(url)
+    return shown_path(os.path.relpath(url))
 
 
 def _error_rows(display: str, prob) -> list[dict]:
@@ -195,9 +198,21 @@ def _gz_lines(url: str) -> list[tuple]:
     return lines
 
 
-def _jsonl_bag(url: str, display: str, blocksize: str) -> tuple:
-    """(the lines of a JSONL file as a bag, []), or (None, [], its HC101) for a file that cannot be
-    opened; an empty file has no bag (and so no post: it is reported empty)."""
+@dataclass
+class _JsonlFile:
+    """One file of a JSONL input after the first pass: its lines as a bag, its partitions, its posts'
+    (path, line, id); or the problem that kept it from being read (no bag)."""
+
+    display: str
+    bag: object = None
+    blocks: list = field(default_factory=list)
+    posts: list = field(default_factory=list)
+    problem: object = None
+
+
+def _jsonl_file(url: str, display: str, blocksize: str) -> _JsonlFile:
+    """A JSONL file with its lines as a bag, or with its HC101 when it cannot be opened; an empty
+    file has no bag (and so no post: it is reported empty, HC106)."""
     import dask
     import dask.bag as db
     from fsspec.core import url_to_fs
@@ -207,26 +222,13 @@ def _jsonl_bag(url: str, display: str, blocksize: str) -> tuple:
     try:
         fs, local = url_to_fs(url)
         if fs.size(local) == 0:
-            return None, []
+            return _JsonlFile(display)
         if url.endswith(".gz"):  # read whole, by a function that reports a corrupt file instead of failing
-            return db.from_delayed([dask.delayed(_gz_lines)(url)]), []
-        return db.read_text(
-            url, blocksize=blocksize, linedelimiter="\n", errors="surrogateescape", include_path=True
-        ), []
+            return _JsonlFile(display, db.from_delayed([dask.delayed(_gz_lines)(url)]))
+        lines = db.read_text(url, blocksize=blocksize, linedelimiter="\n", errors="surrogateescape", include_path=True)
+        return _JsonlFile(display, lines)
     except Exception as exc:  # noqa: BLE001 - a broken link, a file that vanished or cannot be opened
-        return None, [], [], problem("HC101", display, reason=failure_reason(exc))
-
-
-@dataclass
-class _JsonlFile:
-    """One file of a JSONL input after the first pass: its lines as a bag, its partitions, its posts'
-    (path, line, id); or the problem that kept it from being read."""
-
-    display: str
-    bag: object = None
-    blocks: list = field(default_factory=list)
-    posts: list = field(default_factory=list)
-    problem: object = None
+        return _JsonlFile(display, problem=problem("HC101", display, reason=failure_reason(exc)))
 
 
 def _jsonl_input(path: str, settings: Settings, blocksize: str) -> tuple[list, list]:
@@ -238,8 +240,7 @@ def _jsonl_input(path: str, settings: Settings, blocksize: str) -> tuple[list, l
     from .run.inputs import failure_reason
 
     client = get_client()
-    shown = [(url, _display(path, url)) for url in _input_files(path)]
-    plan = [_JsonlFile(display, *_jsonl_bag(url, display, blocksize)) for url, display in shown]
+    plan = [_jsonl_file(url, _display(path, url), blocksize) for url in _input_files(path)]
     readable = [f for f in plan if f.bag is not None]
     for file, future in zip(readable, client.compute([f.bag.map_partitions(_partition_size) for f in readable])):
         try:
@@ -247,7 +248,7 @@ def _jsonl_input(path: str, settings: Settings, blocksize: str) -> tuple[list, l
         except Exception as exc:  # noqa: BLE001 - e.g. a file that vanished or cannot be opened
             file.bag, file.problem = None, problem("HC101", file.display, reason=failure_reason(exc))
             continue
-        file.blocks = [Block(file.display, sum(sizes[:k])) for k in range(len(sizes))]
+        file.blocks = [Block(file.display, first) for first in [*itertools.accumulate(sizes, initial=0)][:-1]]
     readable = [f for f in plan if f.bag is not None]
     passes = [
         f.bag.map_partitions(_jsonl_ids, db.from_sequence(f.blocks, partition_size=1), settings) for f in readable
