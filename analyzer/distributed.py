@@ -82,20 +82,42 @@ class Block:
 
 def _rows(docs: list, settings: Settings, renamed: frozenset = frozenset()) -> list[dict]:
     """Documents -> output rows, scanned and judged exactly as ``scan`` does it, with this worker
-    process's cached pipeline; a post in ``renamed`` repeats an earlier post's id (HC114)."""
+    process's cached pipeline; a post in ``renamed`` repeats an earlier post's id (HC114). Should the
+    partition fail unexpectedly, its documents are tried one by one: only the one that fails is lost
+    to an error (HC118), which names it."""
     from .run.inputs import _distinct
-    from .run.policy import Policy
-    from .run.scan import scan_documents
 
     for doc in docs:
         if doc.source_line in renamed:
             _distinct(doc, {hash(doc.id)})  # scan's own renaming: an earlier post has this id
+    try:
+        return _judged(docs, settings)
+    except Exception:  # noqa: BLE001 - find the document that fails, keep the others
+        return [row for doc in docs for row in _alone(doc, settings)]
+
+
+def _judged(docs: list, settings: Settings) -> list[dict]:
+    from .run.policy import Policy
+    from .run.scan import scan_documents
+
     policy = Policy(settings.config)
     rows = []
     for result in scan_documents(docs, settings.engine):
         policy.apply(result)
         rows.append(_row(result))
     return rows
+
+
+def _alone(doc, settings: Settings) -> list[dict]:
+    from .findings import ScanResult
+    from .run.inputs import failure_reason
+
+    try:
+        return _judged([doc], settings)
+    except Exception as exc:  # noqa: BLE001
+        doc.status = "error"
+        doc.problems.append(problem("HC118", doc.path, doc.source_line, reason=failure_reason(exc)))
+        return [_row(ScanResult(doc))]
 
 
 def _row(result) -> dict:

@@ -206,3 +206,32 @@ def test_dask_output_that_cannot_be_written(tmp_path, run_cli, monkeypatch):
         assert (counts["written"], counts["errors"], counts["posts"]) == (False, 1, 1)
         [prob] = counts["problems"]
         assert (prob["code"], prob["path"]) == ("HC231", "/dev/full") and "No space left on device" in prob["message"]
+
+
+def test_dask_partition_that_fails_costs_one_document(monkeypatch):
+    """An unexpected failure while judging one post of a partition (here: a policy that raises) is
+    HC118 for that post alone; the partition's other posts keep their findings."""
+    from analyzer.distributed import Settings, _rows
+    from analyzer.run.config import Config, EngineSpec
+    from analyzer.run.inputs import post_document
+    from analyzer.run.policy import Policy
+
+    real = Policy.apply
+
+    def apply(self, result):
+        if result.document.id == "bad":
+            raise RuntimeError("a bug in judging this post")
+        return real(self, result)
+
+    monkeypatch.setattr(Policy, "apply", apply)
+    docs = [post_document(pid, TEXTS[0], "posts.jsonl", n) for n, pid in enumerate(["a", "bad", "c"], start=1)]
+    rows = _rows(docs, Settings(EngineSpec(scorer=""), Config()))
+    assert [(r["id"], r["status"], r["n_findings"]) for r in rows] == [
+        ("a", "ok", 1),
+        ("bad", "error", 0),
+        ("c", "ok", 1),
+    ]
+    [prob] = json.loads(rows[1]["problems"])
+    assert (prob["code"], prob["line"]) == ("HC118", 2) and "RuntimeError: a bug in judging this post" in prob[
+        "message"
+    ]
