@@ -5,7 +5,8 @@ direction and an optional maximum scope in tokens. A trigger modifies a claim
 when the claim lies in its scope. Scopes stop at the sentence edge and at
 TERMINATE triggers ("but", "however", "still") unless the trigger ignores
 them. PSEUDO triggers ("no doubt", "not only", "safe to assume") cancel any
-other trigger they overlap, so they never count as cues.
+other trigger they overlap, so they never count as cues, unless that trigger
+is a longer phrase holding them ("no more effective than" holds "no more").
 
 Categories that suppress a claim: NEGATED, DEBUNKED, REPORTED, DISCLAIMER,
 ADVICE, RISK, HYPOTHETICAL, QUESTION. HEDGE does not suppress: it marks the
@@ -62,11 +63,16 @@ class ContextMatcher:
         pseudo = [h for h in raw if h.trigger.category == "PSEUDO"]
         if not pseudo:
             return raw
-        return [
-            h
-            for h in raw
-            if h.trigger.category == "PSEUDO" or not any(p.start < h.end and h.start < p.end for p in pseudo)
-        ]
+        return [h for h in raw if h.trigger.category == "PSEUDO" or not any(_cancels(p, h) for p in pseudo)]
+
+
+def _cancels(pseudo: Hit, hit: Hit) -> bool:
+    """A pseudo-trigger cancels a trigger it overlaps, unless the trigger is the longer phrase
+    that holds it: "no more" ("no more aches") does not cancel "no more effective than"."""
+    if not (pseudo.start < hit.end and hit.start < pseudo.end):
+        return False
+    holds = hit.start <= pseudo.start and pseudo.end <= hit.end
+    return not (holds and hit.end - hit.start > pseudo.end - pseudo.start)
 
 
 def _in_scope(hit: Hit, sent: SentenceBounds, start: int, end: int, terminators: list[int]) -> bool:

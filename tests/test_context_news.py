@@ -1,0 +1,70 @@
+"""Reporting around claims (issue 14, part 5): journalists, courts and regulators describe what
+others say, believe or sell; a verdict or an unfavourable comparison answers a claim. None of it is
+the writer's own claim, while the writer's claim next to it still is.
+
+Every sentence here is written for this test; none is taken from the evaluation data.
+"""
+
+import pytest
+
+from analyzer.run.pipeline import get_pipeline
+
+
+def rule_findings(text: str) -> list:
+    """The rules' findings alone: context is theirs, the scorer's confidence is not tested here."""
+    return list(get_pipeline(scorer="")(text)._.health_claims)
+
+
+NOT_CLAIMS = {
+    "a named speaker, however long the clause": [
+        "Users claim the bright orange powder, which was first sold as a food colouring in the nineties, "
+        "can sharpen memory and even prevent Alzheimer's disease.",
+        "Fans believe that because the tea speeds up digestion, it will cure constipation for good.",
+        "She says the balm healed her eczema within a week.",
+        "He said the drops cured his tinnitus, and his brother now takes them too.",
+        "They were convinced the clay had cured their arthritis.",
+    ],
+    "other people's faith in a remedy": [
+        "Plenty of parents swear by these amber beads for teething pain.",
+        "Those who take it for gout swear to the benefits of cherry juice.",
+    ],
+    "verdicts and debunks": [
+        "Drinking hot lemon water to cure the flu is completely wrong, doctors warn.",
+        "The rumour that garlic cures the flu is misinformation.",
+        "Rubbing the oil into the scalp does nothing for hair loss, the dermatologist says.",
+        "There is no reason to believe that the powder cures diabetes.",
+        "In the trial the syrup was no more effective than a placebo at easing coughs.",
+        "In the trial, willow bark was only half as effective as the standard painkiller.",
+    ],
+    "enforcement and litigation": [
+        "The agency announced a crackdown on sellers of teas that claim to cure cancer.",
+        "The defendants' own studies show the capsules are simply digested like any other protein.",
+    ],
+    "hypotheticals and usage": [
+        "Even if zinc were an effective treatment for colds, the doses sold online would be unsafe.",
+        "A commonly used home treatment for heartburn is baking soda in water.",
+        "Ginger is also reported to lower blood pressure.",
+    ],
+}
+
+CLAIMS = [
+    # the writer's own testimonial is not someone else's faith
+    "I swear by this ginger tea for my migraines.",
+    "We swear by our elderberry syrup for colds.",
+    # a terminator ends a speaker's reach: the writer's own claim after it counts
+    "Fans say nettle tea cures hay fever, but our tincture truly lowers blood pressure.",
+    # "only" and "half" elsewhere are no verdict
+    "Our garlic capsules lower blood pressure in only two weeks.",
+    # a debunk word far from a claim in another sentence does not reach it
+    "Ignore the misinformation. Our turmeric capsules ease arthritis pain.",
+]
+
+
+@pytest.mark.parametrize("text", [t for texts in NOT_CLAIMS.values() for t in texts])
+def test_reporting_is_not_the_writers_claim(text):
+    assert rule_findings(text) == [], [(f.rule_id, f.text) for f in rule_findings(text)]
+
+
+@pytest.mark.parametrize("text", CLAIMS)
+def test_the_writers_claim_beside_reporting_survives(text):
+    assert rule_findings(text), text
