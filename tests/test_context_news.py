@@ -40,6 +40,16 @@ NOT_CLAIMS = {
         "The agency announced a crackdown on sellers of teas that claim to cure cancer.",
         "The defendants' own studies show the capsules are simply digested like any other protein.",
     ],
+    "a regulator weighing a seller's evidence": [
+        "The regulator had not seen evidence that any cream can regrow hair.",
+        "Nor did the panel accept as evidence that the drops had cured a horse of colic.",
+    ],
+    "the writer reading someone else's claim": [
+        'When I read posts like "garlic cures ear infections," I wince.',
+    ],
+    "history, however long the aside before the claim": [
+        "Yarrow was used in field hospitals during both world wars, as a poultice for wounds, treating infection.",
+    ],
     "hypotheticals and usage": [
         "Even if zinc were an effective treatment for colds, the doses sold online would be unsafe.",
         "A commonly used home treatment for heartburn is baking soda in water.",
@@ -53,6 +63,13 @@ CLAIMS = [
     "We swear by our elderberry syrup for colds.",
     # a terminator ends a speaker's reach: the writer's own claim after it counts
     "Fans say nettle tea cures hay fever, but our tincture truly lowers blood pressure.",
+    # a seller citing its own study makes a proof claim; news of "a new study" is reported
+    "This study suggests that our beet powder lowers blood pressure.",
+    # praise and reassurance worded with "never", "no" and "not"
+    "I have never found a better remedy for heartburn than this ginger syrup.",
+    "With our magnesium you do not have to worry about overdose.",
+    "If not, there are no side effects from long-term use of our chamomile tea.",
+    "There is no reason not to try our elderberry syrup for colds.",
     # "only" and "half" elsewhere are no verdict
     "Our garlic capsules lower blood pressure in only two weeks.",
     # a debunk word far from a claim in another sentence does not reach it
