@@ -50,6 +50,10 @@ NOT_CLAIMS = {
     "history, however long the aside before the claim": [
         "Yarrow was used in field hospitals during both world wars, as a poultice for wounds, treating infection.",
     ],
+    "side effects someone reported, and a remedy's popularity": [
+        "The side effects she described were nausea and cramps, much like those of the prescription drug.",
+        "It's said to calm nerves, and it is also becoming a popular remedy for insomnia.",
+    ],
     "hypotheticals and usage": [
         "Even if zinc were an effective treatment for colds, the doses sold online would be unsafe.",
         "A commonly used home treatment for heartburn is baking soda in water.",
@@ -65,6 +69,9 @@ CLAIMS = [
     "Fans say nettle tea cures hay fever, but our tincture truly lowers blood pressure.",
     # a seller citing its own study makes a proof claim; news of "a new study" is reported
     "This study suggests that our beet powder lowers blood pressure.",
+    # the seller's promise about side effects is a claim, not a report of them
+    "Get the calm of a sedative without the side effects of prescription pills with our kava drops.",
+    "Unlike sleeping pills, our valerian tea has none of the side effects.",
     # praise and reassurance worded with "never", "no" and "not"
     "I have never found a better remedy for heartburn than this ginger syrup.",
     "With our magnesium you do not have to worry about overdose.",
