@@ -54,6 +54,10 @@ NOT_CLAIMS = {
         "The side effects she described were nausea and cramps, much like those of the prescription drug.",
         "It's said to calm nerves, and it is also becoming a popular remedy for insomnia.",
     ],
+    "a headline that quotes the claim after its subject": [
+        "Cranberry juice 'may prevent bladder infections'",
+        "Walnuts \u2018can lower cholesterol\u2019\n\nA trial of two hundred adults found a small change.",
+    ],
     "hypotheticals and usage": [
         "Even if zinc were an effective treatment for colds, the doses sold online would be unsafe.",
         "A commonly used home treatment for heartburn is baking soda in water.",
@@ -69,6 +73,10 @@ CLAIMS = [
     "Fans say nettle tea cures hay fever, but our tincture truly lowers blood pressure.",
     # a seller citing its own study makes a proof claim; news of "a new study" is reported
     "This study suggests that our beet powder lowers blood pressure.",
+    # a seller's own quoted words, a quoted utterance and a sentence with a full stop stay claims
+    "Our tea 'cures arthritis'.",
+    "Our ginger chews: \u201cStops nausea in minutes\u201d",
+    "Fresh news today\nOur turmeric capsules ease arthritis pain.",
     # the seller's promise about side effects is a claim, not a report of them
     "Get the calm of a sedative without the side effects of prescription pills with our kava drops.",
     "Unlike sleeping pills, our valerian tea has none of the side effects.",
