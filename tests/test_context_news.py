@@ -23,6 +23,7 @@ NOT_CLAIMS = {
         "She says the balm healed her eczema within a week.",
         "He said the drops cured his tinnitus, and his brother now takes them too.",
         "They were convinced the clay had cured their arthritis.",
+        "The honey healed the burn within days, she said.",
     ],
     "other people's faith in a remedy": [
         "Plenty of parents swear by these amber beads for teething pain.",
@@ -73,6 +74,8 @@ CLAIMS = [
     "Fans say nettle tea cures hay fever, but our tincture truly lowers blood pressure.",
     # a seller citing its own study makes a proof claim; news of "a new study" is reported
     "This study suggests that our beet powder lowers blood pressure.",
+    # a direct quotation of a proponent, as news prints it, is the proponent's claim
+    "\u201cThis elderberry syrup cured my cough in two days,\u201d she says.",
     # a seller's own quoted words, a quoted utterance and a sentence with a full stop stay claims
     "Our tea 'cures arthritis'.",
     "Our ginger chews: \u201cStops nausea in minutes\u201d",
