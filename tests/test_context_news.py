@@ -24,6 +24,8 @@ NOT_CLAIMS = {
         "He said the drops cured his tinnitus, and his brother now takes them too.",
         "They were convinced the clay had cured their arthritis.",
         "The honey healed the burn within days, she said.",
+        "Last winter the health minister recommended drinking ginger tea to strengthen the immune system.",
+        "Many families have been seeking home remedies such as onion syrup and honey to treat whooping cough.",
     ],
     "other people's faith in a remedy": [
         "Plenty of parents swear by these amber beads for teething pain.",
