@@ -72,6 +72,7 @@ CLAIMS = [
     # the writer's own testimonial is not someone else's faith
     "I swear by this ginger tea for my migraines.",
     "We swear by our elderberry syrup for colds.",
+    "Grandpa swears by it: our ginger chews ease nausea.",
     # a terminator ends a speaker's reach: the writer's own claim after it counts
     "Fans say nettle tea cures hay fever, but our tincture truly lowers blood pressure.",
     # a seller citing its own study makes a proof claim; news of "a new study" is reported
