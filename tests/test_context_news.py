@@ -28,7 +28,7 @@ NOT_CLAIMS = {
         "Many families have been seeking home remedies such as onion syrup and honey to treat whooping cough.",
     ],
     "other people's faith in a remedy": [
-        "Plenty of parents swear by these amber beads for teething pain.",
+        "Parents who swear by amber beads for teething pain are easy to find online.",
         "Those who take it for gout swear to the benefits of cherry juice.",
     ],
     "verdicts and debunks": [
@@ -71,6 +71,7 @@ NOT_CLAIMS = {
 CLAIMS = [
     # the writer's own testimonial is not someone else's faith
     "I swear by this ginger tea for my migraines.",
+    "I swear that this ginger tea stops my migraines.",
     "We swear by our elderberry syrup for colds.",
     "Grandpa swears by it: our ginger chews ease nausea.",
     # a terminator ends a speaker's reach: the writer's own claim after it counts
