@@ -10,7 +10,7 @@ import spacy
 
 from analyzer.engine.scoring import Policy, Score, sentence_view
 from analyzer.run.pipeline import get_pipeline
-from analyzer.run.training import ACCEPTS, VETOES, RuleOutcome, combine
+from analyzer.run.training import ACCEPTS, RULED_OUT_ACCEPTS, VETOES, RuleOutcome, combine
 
 
 class FixedScorer:
@@ -233,6 +233,30 @@ def labelled(tmp_path):
     return path
 
 
+def test_the_policy_search_picks_a_threshold_for_each_tier(monkeypatch):
+    from analyzer.run import training
+    from analyzer.run.evaluate import Example
+
+    ruled = RuleOutcome(["disease_claim"], ruled_out=False, scorable=True, tagged=True)
+    scorable = RuleOutcome([], ruled_out=False, scorable=True, tagged=True)
+    unscorable = RuleOutcome([], ruled_out=False, scorable=False, tagged=True)
+    ruled_out = RuleOutcome([], ruled_out=True, scorable=True, tagged=True)
+    lines = (
+        [(ruled, 1, 0.5)] * 10
+        + [(ruled, 0, 0.03)]
+        + [(scorable, 1, 0.72)] * 5
+        + [(scorable, 0, 0.62)] * 5
+        + [(unscorable, 1, 0.92)] * 4
+        + [(unscorable, 0, 0.88)] * 4
+        + [(ruled_out, 0, 0.97)] * 3
+    )
+    examples = [Example(i, "", label, None, source=str(i)) for i, (_, label, _) in enumerate(lines)]
+    scores = [Score(confidence, "disease_claim") for _, _, confidence in lines]
+    monkeypatch.setattr(training, "held_out_scores", lambda *args, **kwargs: scores)
+    policy = training.choose_policy(examples, [None] * len(lines), [r for r, _, _ in lines])
+    assert (policy.veto, policy.accept, policy.accept_unscorable, policy.accept_ruled_out) == (0.05, 0.65, 0.9, None)
+
+
 def test_train_writes_a_model_that_scan_and_eval_use(run_cli, labelled, tmp_path):
     model = tmp_path / "model"
     code, out, _ = run_cli("train", str(labelled), "--output", str(model), "--epochs", "3")
@@ -241,6 +265,7 @@ def test_train_writes_a_model_that_scan_and_eval_use(run_cli, labelled, tmp_path
     policy = meta["healthclaims"]["policy"]
     assert sorted(policy) == sorted(Policy().to_dict())
     assert policy["veto"] in VETOES and policy["accept"] in ACCEPTS  # chosen by cross-validation
+    assert policy["accept_unscorable"] in (*ACCEPTS, None) and policy["accept_ruled_out"] in (*RULED_OUT_ACCEPTS, None)
     code, out, _ = run_cli("eval", str(labelled), "--model", str(model), "--format", "json")
     assert code == 0 and json.loads(out)["examples"] == 16
 

@@ -156,7 +156,8 @@ def choose_policy(
             tally[tier, threshold] = (sum(flagged), len(flagged) - sum(flagged))
     positives = sum(ex.label for ex in examples)
     best: tuple | None = None
-    for choice in product(*(((tier, t) for t in ts) for tier, ts in TIER_THRESHOLDS.items())):
+    options = [[(tier, t) for t in thresholds] for tier, thresholds in TIER_THRESHOLDS.items()]
+    for choice in product(*options):
         tp = sum(tally[c][0] for c in choice)
         fp = sum(tally[c][1] for c in choice)
         p, r = tp / max(tp + fp, 1), tp / max(positives, 1)
