@@ -10,7 +10,7 @@ import spacy
 
 from analyzer.engine.scoring import Policy, Score, sentence_view
 from analyzer.run.pipeline import get_pipeline
-from analyzer.run.training import ACCEPTS, VETOES, RuleOutcome, combine
+from analyzer.run.training import ACCEPTS, RULED_OUT_ACCEPTS, VETOES, RuleOutcome, combine
 
 
 class FixedScorer:
@@ -70,6 +70,55 @@ def test_a_loose_policy_lets_the_scorer_judge_a_sentence_that_names_no_subject()
     text = "Three weeks later the migraines were a distant memory."
     assert [f.rule_id for f in nlp(text)._.health_claims] == ["scored-claim"]
     assert _component_with(FixedScorer(0.95))(text)._.health_claims == []
+
+
+def test_a_sentence_that_names_no_subject_has_a_threshold_of_its_own():
+    text = "Three weeks later the migraines were a distant memory."
+    for confidence, found in ((0.95, ["scored-claim"]), (0.85, [])):
+        scorer = FixedScorer(confidence)
+        scorer.policy = Policy(veto=0.1, accept=0.6, confident=0.9, accept_unscorable=0.9)
+        assert [f.rule_id for f in _component_with(scorer)(text)._.health_claims] == found
+
+
+def test_a_claim_the_context_ruled_out_is_taken_back_only_at_its_own_threshold():
+    text = "There is no proof that nettle tea cures arthritis."
+    for confidence, found in ((0.97, ["scored-claim"]), (0.9, [])):
+        scorer = FixedScorer(confidence)
+        scorer.policy = Policy(veto=0.1, accept=0.6, confident=0.9, accept_ruled_out=0.95)
+        doc = _component_with(scorer)(text)
+        assert [f.rule_id for f in doc._.health_claims] == found
+        assert doc._.health_claims_suppressed  # the rule finding stays suppressed, with its cue
+
+
+def test_min_confidence_moves_every_tier_by_the_same_amount():
+    policy = Policy(veto=0.1, accept=0.6, accept_unscorable=0.75, accept_ruled_out=0.9).with_accept(0.5)
+    assert (policy.veto, policy.accept, policy.accept_unscorable, policy.accept_ruled_out) == (0.1, 0.5, 0.65, 0.8)
+    assert Policy(accept=0.6, accept_ruled_out=0.95).with_accept(0.7).accept_ruled_out == 1.0
+    assert Policy(accept=0.6).with_accept(0.5).accept_unscorable is None
+
+
+# sentences of each tier: a rule claim, a negated one, target and subject, a condition alone, nothing
+TIER_SENTENCES = [
+    "Turmeric capsules cure arthritis.",
+    "There is no proof that nettle tea cures arthritis.",
+    "Since I began the nettle tea my joints feel like new.",
+    "Three weeks later the migraines were a distant memory.",
+    "The train to the coast leaves at nine.",
+]
+
+
+@pytest.mark.parametrize("confidence", [0.05, 0.55, 0.7, 0.85, 0.97])
+def test_the_engine_and_eval_cv_combine_rules_and_scorer_alike(confidence):
+    from analyzer.run.evaluate import Example
+    from analyzer.run.training import rule_outcomes
+
+    policy = Policy(veto=0.1, accept=0.6, confident=0.9, accept_unscorable=0.8, accept_ruled_out=0.95)
+    examples = [Example(i, text, 0, None) for i, text in enumerate(TIER_SENTENCES)]
+    for text, rules in zip(TIER_SENTENCES, rule_outcomes(examples)):
+        scorer = FixedScorer(confidence)
+        scorer.policy = policy
+        found = _component_with(scorer)(text)._.health_claims
+        assert bool(found) == bool(combine(rules, Score(confidence, "disease_claim"), policy)), text
 
 
 def test_a_list_label_is_not_scored_into_a_claim_of_its_own():
@@ -184,6 +233,30 @@ def labelled(tmp_path):
     return path
 
 
+def test_the_policy_search_picks_a_threshold_for_each_tier(monkeypatch):
+    from analyzer.run import training
+    from analyzer.run.evaluate import Example
+
+    ruled = RuleOutcome(["disease_claim"], ruled_out=False, scorable=True, tagged=True)
+    scorable = RuleOutcome([], ruled_out=False, scorable=True, tagged=True)
+    unscorable = RuleOutcome([], ruled_out=False, scorable=False, tagged=True)
+    ruled_out = RuleOutcome([], ruled_out=True, scorable=True, tagged=True)
+    lines = (
+        [(ruled, 1, 0.5)] * 10
+        + [(ruled, 0, 0.03)]
+        + [(scorable, 1, 0.72)] * 5
+        + [(scorable, 0, 0.62)] * 5
+        + [(unscorable, 1, 0.92)] * 4
+        + [(unscorable, 0, 0.88)] * 4
+        + [(ruled_out, 0, 0.97)] * 3
+    )
+    examples = [Example(i, "", label, None, source=str(i)) for i, (_, label, _) in enumerate(lines)]
+    scores = [Score(confidence, "disease_claim") for _, _, confidence in lines]
+    monkeypatch.setattr(training, "held_out_scores", lambda *args, **kwargs: scores)
+    policy = training.choose_policy(examples, [None] * len(lines), [r for r, _, _ in lines])
+    assert (policy.veto, policy.accept, policy.accept_unscorable, policy.accept_ruled_out) == (0.05, 0.65, 0.9, None)
+
+
 def test_train_writes_a_model_that_scan_and_eval_use(run_cli, labelled, tmp_path):
     model = tmp_path / "model"
     code, out, _ = run_cli("train", str(labelled), "--output", str(model), "--epochs", "3")
@@ -192,6 +265,7 @@ def test_train_writes_a_model_that_scan_and_eval_use(run_cli, labelled, tmp_path
     policy = meta["healthclaims"]["policy"]
     assert sorted(policy) == sorted(Policy().to_dict())
     assert policy["veto"] in VETOES and policy["accept"] in ACCEPTS  # chosen by cross-validation
+    assert policy["accept_unscorable"] in (*ACCEPTS, None) and policy["accept_ruled_out"] in (*RULED_OUT_ACCEPTS, None)
     code, out, _ = run_cli("eval", str(labelled), "--model", str(model), "--format", "json")
     assert code == 0 and json.loads(out)["examples"] == 16
 

@@ -66,7 +66,8 @@ MinConfidenceOption = typer.Option(
     "--min-confidence",
     min=0.0,
     max=1.0,
-    help="Confidence a sentence no rule matched needs to be reported (default: the model's, 0.85).",
+    help="Confidence a sentence no rule matched, naming a target and a subject, needs to be reported; "
+    "the model's stricter thresholds move with it (default: the model's policy).",
 )
 NoScorerOption = typer.Option(False, "--no-scorer", help="Rules alone: no trained scorer.")
 

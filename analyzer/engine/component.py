@@ -40,12 +40,14 @@ from .evidence import EvidenceIndex
 from .gate import NAMED_PRODUCT, ProductNames, Screen, build_gate, choose_anchors, split_pieces, tokenizer_state
 from .rulematch import RuleMatcher, Tag
 from .scoring import (
+    RULED,
     TARGET_ENTITY_CLASSES,
     ClaimScorer,
     Score,
     cached_scorer,
     rule_signals,
     scored_claim_rules,
+    sentence_tier,
     sentence_view,
 )
 from .segment import Segmenter, SentenceBounds, Sentences
@@ -275,37 +277,37 @@ class HealthClaims:
         columns: TokenColumns,
     ) -> list[Candidate]:
         """Scoring: each candidate gets its sentence's confidence, and is suppressed below the veto;
-        returns a candidate for each sentence that no rule flagged and that scores at least
-        ``min_confidence`` (by default the model's ``accept``)."""
+        returns a candidate for each sentence that no rule flagged and that scores at least its
+        tier's threshold (:class:`Policy`; ``min_confidence`` moves them)."""
         if self.scorer is None:
             return []
-        ruled = {c.sent for c in candidates}
         policy = self.scorer.policy
-        eligible = self.scorable if policy.needs_target_and_subject else self.may_hold_claim
-        scored = sorted(ruled | {k for k, here in by_sent.items() if eligible(here)})
+        if self.min_confidence is not None:
+            policy = policy.with_accept(self.min_confidence)
+        eligible = self.may_hold_claim if policy.scores_unscorable else self.scorable
+        scored = sorted({c.sent for c in candidates} | {k for k, here in by_sent.items() if eligible(here)})
         if not scored:
             return []
         views = self.views(doc, sents, by_sent, candidates, hits, scored, columns.view_words())
         scores = dict(zip(scored, self.scorer(views)))
-        veto, accept = policy.veto, policy.accept if self.min_confidence is None else self.min_confidence
-        ruled_out = set()  # sentences a rule flagged, or whose claim the context rules out
+        flagged, ruled_out = set(), set()  # sentences a rule flagged; whose claim the context rules out
         for c in candidates:
             c.confidence = scores[c.sent].confidence
             if any(cue != NO_SUBJECT for cue in c.cues):
                 # negated, debunked, reported, about a medicine...: not the scorer's to overrule
                 ruled_out.add(c.sent)
-            elif c.confidence < veto:
+            elif c.confidence < policy.veto:
                 c.cues.append(f"scorer:{c.confidence:.2f}")
             elif not c.cues:
-                ruled_out.add(c.sent)
-        return [
-            self.scored_candidate(doc, sents, k, by_sent.get(k, []), score)
-            for k, score in scores.items()
-            if k not in ruled_out
-            and score.confidence >= accept
-            and eligible(by_sent.get(k, ()))
-            and not self.is_label(doc, sents, k)
-        ]
+                flagged.add(c.sent)
+        found = []
+        for k, score in scores.items():
+            here = by_sent.get(k, [])
+            tier = sentence_tier(k in flagged, k in ruled_out, self.scorable(here), self.may_hold_claim(here))
+            threshold = None if tier == RULED else policy.threshold(tier)
+            if threshold is not None and score.confidence >= threshold and not self.is_label(doc, sents, k):
+                found.append(self.scored_candidate(doc, sents, k, here, score))
+        return found
 
     @staticmethod
     def is_label(doc: Doc, sents: Sentences, k: int) -> bool:

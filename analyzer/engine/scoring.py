@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import functools
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from itertools import chain
 from pathlib import Path
@@ -60,23 +60,51 @@ SUBJECT_CUES = frozenset({NO_SUBJECT, CONVENTIONAL_SUBJECT})
 MODEL_PACKAGE = "scorer"  # folder of the shipped model inside the package data
 
 
+# What a sentence is to the policy (:func:`sentence_tier`); each tier has its own threshold.
+RULED = "ruled"  # a rule flagged it: kept unless it scores below the veto
+RULED_OUT = "ruled_out"  # its rule candidate was suppressed by context (negated, reported...)
+SCORABLE = "scorable"  # no rule candidate; it names a target and something a claim can be about
+UNSCORABLE = "unscorable"  # no rule candidate; it names only what may make a claim (a condition alone...)
+
+
+def sentence_tier(flagged: bool, ruled_out: bool, scorable: bool, may_hold_claim: bool) -> str | None:
+    """The tier of a sentence: whether a rule ``flagged`` it, a rule candidate in it was
+    ``ruled_out`` by context, it is ``scorable`` (:meth:`HealthClaims.scorable`) or it
+    ``may_hold_claim`` (:meth:`HealthClaims.may_hold_claim`); ``None``: the scorer cannot make a
+    finding of it."""
+    if flagged:
+        return RULED
+    if ruled_out:
+        return RULED_OUT
+    if scorable:
+        return SCORABLE
+    return UNSCORABLE if may_hold_claim else None
+
+
 @dataclass(frozen=True)
 class Policy:
     """How rules and scorer combine (kept in the model's meta, chosen by cross-validation on the
-    training lines: :func:`analyzer.run.training.choose_policy`).
+    training lines: :func:`analyzer.run.training.choose_policy`): a threshold for each tier of
+    sentence (:func:`sentence_tier`), ``None`` for never.
 
     ``veto``: a rule finding whose sentence scores below it is suppressed;
-    ``accept``: a sentence no rule flagged becomes a finding at or above it;
+    ``accept``: a sentence no rule flagged that names a target and a subject becomes a finding at
+    or above it;
+    ``accept_unscorable``: the same for a sentence that names only a condition, effect or drug, or
+    what a rule could match;
+    ``accept_ruled_out``: the same for a sentence whose rule candidate the context suppressed
+    (a misread cue: "no more headaches since...");
     ``confident``: a scored finding at or above it is of medium severity, else low;
-    ``needs_target_and_subject``: a sentence no rule flagged becomes a finding only if it names
-    a condition, effect or drug and something a claim can be about (otherwise any lexicon
-    entity will do, and the scorer alone judges).
+    ``needs_target_and_subject``: ``False`` (models trained before the tiers) reads
+    ``accept_unscorable`` as ``accept``.
     """
 
     veto: float = 0.02
     accept: float = 0.85
     confident: float = 0.95
     needs_target_and_subject: bool = True
+    accept_unscorable: float | None = None
+    accept_ruled_out: float | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -84,7 +112,39 @@ class Policy:
             "accept": self.accept,
             "confident": self.confident,
             "needs_target_and_subject": self.needs_target_and_subject,
+            "accept_unscorable": self.accept_unscorable,
+            "accept_ruled_out": self.accept_ruled_out,
         }
+
+    def threshold(self, tier: str | None) -> float | None:
+        """What a sentence of ``tier`` must score to be reported (``None``: it never is)."""
+        if tier == RULED:
+            return self.veto
+        if tier == SCORABLE:
+            return self.accept
+        if tier == UNSCORABLE:
+            return self.accept if not self.needs_target_and_subject else self.accept_unscorable
+        return self.accept_ruled_out if tier == RULED_OUT else None
+
+    @property
+    def scores_unscorable(self) -> bool:
+        """Whether a sentence that is not scorable may become a finding of its own."""
+        return self.threshold(UNSCORABLE) is not None
+
+    def with_accept(self, accept: float) -> Policy:
+        """This policy with ``accept`` moved to ``accept`` (``--min-confidence``), the stricter
+        tiers moved with it, each keeping its margin (never above 1)."""
+        shift = accept - self.accept
+
+        def moved(t: float | None) -> float | None:
+            return None if t is None else round(min(1.0, max(0.0, t + shift)), 3)
+
+        return replace(
+            self,
+            accept=accept,
+            accept_unscorable=moved(self.accept_unscorable),
+            accept_ruled_out=moved(self.accept_ruled_out),
+        )
 
 
 class Score(NamedTuple):

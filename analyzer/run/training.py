@@ -15,11 +15,23 @@ by cross-validation on the training lines only (:func:`choose_policy`): for
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import product
 from pathlib import Path
 from typing import NamedTuple
 
 from ..engine.claims import NO_SUBJECT
-from ..engine.scoring import ClaimScorer, LabelledView, Policy, Score, train
+from ..engine.scoring import (
+    RULED,
+    RULED_OUT,
+    SCORABLE,
+    UNSCORABLE,
+    ClaimScorer,
+    LabelledView,
+    Policy,
+    Score,
+    sentence_tier,
+    train,
+)
 from ..packs.loader import CATEGORIES
 from .evaluate import Example, score
 from .pipeline import get_pipeline
@@ -109,6 +121,15 @@ TARGET_PRECISION = 0.90
 # veto of 0.3 (which cross-validation would take for 0.01 of precision) drops rule examples.
 VETOES = (0.02, 0.05, 0.1, 0.15)
 ACCEPTS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+# A sentence whose rule candidate the context suppressed is taken back only at a high score.
+RULED_OUT_ACCEPTS = (0.8, 0.85, 0.9, 0.95)
+# The thresholds tried for each tier of sentence (None: never reported).
+TIER_THRESHOLDS = {
+    RULED: VETOES,
+    SCORABLE: ACCEPTS,
+    UNSCORABLE: (*ACCEPTS, None),
+    RULED_OUT: (*RULED_OUT_ACCEPTS, None),
+}
 
 
 def choose_policy(
@@ -119,25 +140,43 @@ def choose_policy(
     epochs: int = 10,
     seed: int = 0,
 ) -> Policy:
-    """The policy (veto, accept, what a scored sentence must name) that does best on ``examples``
-    by a k-fold cross-validation of their own: never on the lines it will be measured on."""
+    """The policy (a threshold for each tier of sentence) that does best on ``examples`` by a
+    k-fold cross-validation of their own: never on the lines it will be measured on."""
     if len({ex.source for ex in examples}) < k or len({ex.label for ex in examples}) < 2:
         return Policy()
     scores = held_out_scores(examples, labelled, k, epochs=epochs, seed=seed)
+    # the tiers are disjoint, so the lines a policy flags add up over its tiers' thresholds
+    tally: dict[tuple[str, float | None], tuple[int, int]] = {}
+    for tier, thresholds in TIER_THRESHOLDS.items():
+        for threshold in thresholds:
+            policy = _policy_with(tier, threshold)
+            flagged = [
+                ex.label for ex, r, s in zip(examples, rules, scores) if line_tier(r) == tier and combine(r, s, policy)
+            ]
+            tally[tier, threshold] = (sum(flagged), len(flagged) - sum(flagged))
+    positives = sum(ex.label for ex in examples)
     best: tuple | None = None
-    for needs in (True, False):
-        for veto in VETOES:
-            for accept in ACCEPTS:
-                policy = Policy(veto=veto, accept=accept, needs_target_and_subject=needs)
-                flagged = [bool(combine(r, s, policy)) for r, s in zip(rules, scores)]
-                tp = sum(1 for ex, f in zip(examples, flagged) if f and ex.label)
-                fp = sum(1 for ex, f in zip(examples, flagged) if f and not ex.label)
-                positives = sum(ex.label for ex in examples)
-                p, r = tp / max(tp + fp, 1), tp / max(positives, 1)
-                key = (p >= TARGET_PRECISION, r if p >= TARGET_PRECISION else 2 * p * r / max(p + r, 1e-9), p)
-                if best is None or key > best[0]:
-                    best = (key, policy)
-    return best[1]
+    options = [[(tier, t) for t in thresholds] for tier, thresholds in TIER_THRESHOLDS.items()]
+    for choice in product(*options):
+        tp = sum(tally[c][0] for c in choice)
+        fp = sum(tally[c][1] for c in choice)
+        p, r = tp / max(tp + fp, 1), tp / max(positives, 1)
+        key = (p >= TARGET_PRECISION, r if p >= TARGET_PRECISION else 2 * p * r / max(p + r, 1e-9), p)
+        if best is None or key > best[0]:
+            best = (key, dict(choice))
+    chosen = best[1]
+    return Policy(
+        veto=chosen[RULED],
+        accept=chosen[SCORABLE],
+        accept_unscorable=chosen[UNSCORABLE],
+        accept_ruled_out=chosen[RULED_OUT],
+    )
+
+
+def _policy_with(tier: str, threshold: float | None) -> Policy:
+    """A policy whose threshold for ``tier`` is ``threshold`` (the others do not matter)."""
+    field = {RULED: "veto", SCORABLE: "accept", UNSCORABLE: "accept_unscorable", RULED_OUT: "accept_ruled_out"}[tier]
+    return replace(Policy(), **{field: threshold})
 
 
 class RuleOutcome(NamedTuple):
@@ -164,14 +203,19 @@ def rule_outcomes(examples: list[Example], patterns: tuple[str, ...] = ()) -> li
     return outcomes
 
 
+def line_tier(rules: RuleOutcome) -> str | None:
+    """The tier (:func:`analyzer.engine.scoring.sentence_tier`) of a one-sentence line."""
+    return sentence_tier(bool(rules.categories), rules.ruled_out, rules.scorable, rules.tagged)
+
+
 def combine(rules: RuleOutcome, s: Score, policy: Policy) -> list[str]:
     """What the engine reports for a one-sentence text, given what the rules and the scorer say
     (as :meth:`analyzer.engine.component.HealthClaims.score` decides)."""
-    if rules.categories:
-        return rules.categories if s.confidence >= policy.veto else []
-    eligible = rules.scorable if policy.needs_target_and_subject else rules.tagged
-    accepted = s.confidence >= policy.accept and eligible and not rules.ruled_out
-    return [s.category] if accepted else []
+    tier = line_tier(rules)
+    threshold = policy.threshold(tier)
+    if threshold is None or s.confidence < threshold:
+        return []
+    return rules.categories if tier == RULED else [s.category]
 
 
 def _scored(examples: list[Example], flagged: list[list[str]]) -> dict:
