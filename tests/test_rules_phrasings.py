@@ -1,0 +1,81 @@
+"""Claim phrasings the rules used to miss (issue 14, part 5), by family: testimonials that the
+product worked, product copy that names the body instead of a condition, proof and authority
+wording, and safety absolutes; and look-alike sentences that are not claims.
+
+Every sentence here is written for this test; none is taken from the evaluation data.
+"""
+
+import pytest
+
+from analyzer import analyze
+
+CLAIMS = {
+    "testimonial outcome": [
+        ("Honestly, the elderberry gummies made a huge difference for my kids this winter.", "disease-treatment"),
+        ("Two drops of the lavender tincture did the trick and I slept through the night.", "disease-treatment"),
+        ("Our chamomile blend works wonders after a long day.", "disease-treatment"),
+        ("I really believe this magnesium spray changed my life.", "disease-treatment"),
+        ("Valerian really works!", "disease-treatment"),
+        ("Black seed oil worked for me when nothing else did.", "disease-treatment"),
+        ("How Colloidal Silver Saved My Daughter", "disease-treatment"),
+    ],
+    "the body recovers": [
+        ("After a week on the nettle capsules my sinuses cleared up completely.", "disease-treatment"),
+        ("Within days of using the clove rinse my gums stopped bleeding.", "disease-treatment"),
+        ("On the beet juice my blood pressure came right down.", "disease-treatment"),
+        ("My fatigue was fading by the second week of the iron drops.", "disease-treatment"),
+    ],
+    "the body or an organ in product copy": [
+        ("Our chlorella tablets detoxify and purify the body.", "mechanism-effect"),
+        ("This glucosamine formula helps lubricate and rebuild joint tissue.", "mechanism-effect"),
+        ("The charcoal drink flushes impurities from your bowels.", "mechanism-effect"),
+        ("Our sea moss gel nourishes the gut and protects the skin.", "mechanism-effect"),
+    ],
+    "proof and authority": [
+        ("Our glucosamine chews are shown to provide relief from joint pain.", "proof-claim"),
+        ("Beetroot powder, proven in studies to lower blood pressure.", "proof-claim"),
+        ("Our melatonin gummies are prescribed by doctors across Europe.", "proof-claim"),
+        ("Every capsule is backed by over 200 clinical studies.", "proof-claim"),
+    ],
+    "safety absolutes": [
+        ("Our kratom powder is less toxic than aspirin.", "safety-claim"),
+        ("There is no danger in taking the tincture every day.", "safety-claim"),
+        ("It is nearly impossible to get too much vitamin C from our chewables.", "safety-claim"),
+        ("The capsules do not form a dependency, even after months.", "safety-claim"),
+        ("Our valerian drops showed no toxicity in any of our tests.", "safety-claim"),
+    ],
+}
+
+NOT_CLAIMS = {
+    "no product": [
+        ("The new bus timetable made a huge difference to my commute.", "disease-treatment"),
+        ("It took hard work to get the garden into shape.", "disease-treatment"),
+        ("The bus stopped outside the hospital.", "disease-treatment"),
+    ],
+    "asked, hazards and other people's words": [
+        ("Nobody knows whether the ginseng capsules work.", "disease-treatment"),
+        ("Undiluted cinnamon oil can burn the skin.", "mechanism-effect"),
+        ("Is there no danger in mixing kava with alcohol?", "safety-claim"),
+        ("The regulator said the seller claimed its drops had no danger for children.", "safety-claim"),
+        ("The drug has not been shown to lower blood pressure in children.", "proof-claim"),
+    ],
+    "plain use of a remedy": [
+        ("Some readers use it for eczema, others for dry hands.", "disease-treatment"),
+    ],
+}
+
+
+def _cases(table):
+    return [
+        pytest.param(text, rule, id=f"{family}: {text[:40]}") for family, rows in table.items() for text, rule in rows
+    ]
+
+
+@pytest.mark.parametrize(("text", "rule"), _cases(CLAIMS))
+def test_claim_phrasing_is_flagged(text, rule):
+    assert rule in {f.rule_id for f in analyze(text)}, text
+
+
+@pytest.mark.parametrize(("text", "rule"), _cases(NOT_CLAIMS))
+def test_look_alike_is_not_flagged(text, rule):
+    assert rule not in {f.rule_id for f in analyze(text)}, text
