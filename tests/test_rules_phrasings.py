@@ -18,6 +18,12 @@ CLAIMS = {
         ("Valerian really works!", "disease-treatment"),
         ("Black seed oil worked for me when nothing else did.", "disease-treatment"),
         ("How Colloidal Silver Saved My Daughter", "disease-treatment"),
+        ("I put my son on the fish oil capsules and noticed a difference within a week.", "disease-treatment"),
+        ("Two days on the elderberry syrup and I was so much better.", "disease-treatment"),
+        ("The hawthorn tea worked a treat, and we all got well within a day.", "disease-treatment"),
+        ("Just one of these shots a day can transform your life.", "disease-treatment"),
+        ("People with arthritis can benefit greatly from our turmeric paste.", "disease-treatment"),
+        ("Honestly, our nettle tincture is the magic pill.", "cure-all"),
     ],
     "the body recovers": [
         ("After a week on the nettle capsules my sinuses cleared up completely.", "disease-treatment"),
@@ -51,6 +57,7 @@ NOT_CLAIMS = {
         ("The new bus timetable made a huge difference to my commute.", "disease-treatment"),
         ("It took hard work to get the garden into shape.", "disease-treatment"),
         ("The bus stopped outside the hospital.", "disease-treatment"),
+        ("The new manager noticed a difference in the team within a week.", "disease-treatment"),
     ],
     "asked, hazards and other people's words": [
         ("Nobody knows whether the ginseng capsules work.", "disease-treatment"),
@@ -58,6 +65,7 @@ NOT_CLAIMS = {
         ("Is there no danger in mixing kava with alcohol?", "safety-claim"),
         ("The regulator said the seller claimed its drops had no danger for children.", "safety-claim"),
         ("The drug has not been shown to lower blood pressure in children.", "proof-claim"),
+        ("There is no magic pill that melts belly fat.", "cure-all"),
     ],
     "plain use of a remedy": [
         ("Some readers use it for eczema, others for dry hands.", "disease-treatment"),
