@@ -49,6 +49,8 @@ CLAIMS = {
         ("It is nearly impossible to get too much vitamin C from our chewables.", "safety-claim"),
         ("The capsules do not form a dependency, even after months.", "safety-claim"),
         ("Our valerian drops showed no toxicity in any of our tests.", "safety-claim"),
+        ("The calming chews are completely natural and safe for your dog.", "safety-claim"),
+        ("Our gripe drops are gentle enough for babies from two weeks old.", "safety-claim"),
     ],
 }
 
@@ -66,6 +68,7 @@ NOT_CLAIMS = {
         ("The regulator said the seller claimed its drops had no danger for children.", "safety-claim"),
         ("The drug has not been shown to lower blood pressure in children.", "proof-claim"),
         ("There is no magic pill that melts belly fat.", "cure-all"),
+        ("In the trial the willow bark was only half as effective as ibuprofen.", "drug-comparison"),
     ],
     "plain use of a remedy": [
         ("Some readers use it for eczema, others for dry hands.", "disease-treatment"),
