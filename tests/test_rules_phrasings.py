@@ -90,3 +90,19 @@ def test_claim_phrasing_is_flagged(text, rule):
 @pytest.mark.parametrize(("text", "rule"), _cases(NOT_CLAIMS))
 def test_look_alike_is_not_flagged(text, rule):
     assert rule not in {f.rule_id for f in analyze(text)}, text
+
+
+def test_everyday_words_of_these_families_leave_the_gate_closed():
+    """Testimonial and body words that everyday text is full of ("better", "work", "body") never
+    open the gate alone: texts without health vocabulary stay as fast as before."""
+    from analyzer.run.pipeline import get_pipeline
+
+    component = get_pipeline((), scorer="").get_pipe("health_claims")
+    for text in [
+        "Has anyone tried the mint flavour, or is the original better?",
+        "I walked the dog along the canal before work today.",
+        "The body of the email was empty, so I wrote again.",
+        "The heart of the old town is busy on Saturdays.",
+        "Our team is working late to ship every order.",
+    ]:
+        assert not component.may_claim(text), text
