@@ -51,6 +51,8 @@ CLAIMS = {
         ("Our valerian drops showed no toxicity in any of our tests.", "safety-claim"),
         ("The calming chews are completely natural and safe for your dog.", "safety-claim"),
         ("Our gripe drops are gentle enough for babies from two weeks old.", "safety-claim"),
+        ("Fall asleep fast and wake without grogginess.", "safety-claim"),
+        ("100% natural, no side effects, results in days", "safety-claim"),
     ],
 }
 
