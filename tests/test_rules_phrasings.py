@@ -24,6 +24,8 @@ CLAIMS = {
         ("Just one of these shots a day can transform your life.", "disease-treatment"),
         ("People with arthritis can benefit greatly from our turmeric paste.", "disease-treatment"),
         ("Honestly, our nettle tincture is the magic pill.", "cure-all"),
+        ("I doubted the kelp drops at first, but they really seem to help.", "disease-treatment"),
+        ("Three weeks into the mushroom coffee, a miracle happened.", "cure-all"),
     ],
     "the body recovers": [
         ("After a week on the nettle capsules my sinuses cleared up completely.", "disease-treatment"),
