@@ -9,13 +9,23 @@ whose speed swings affects every case alike:
   compiled, then cached);
 - ``warm``: the cache filled by an earlier run;
 - ``no cache``: ``HEALTHCLAIMS_NO_CACHE=1`` (what every run cost before the cache);
-- ``python``: the interpreter alone (``python -c pass``), and ``import spacy``: the floor of
-  any run that needs the pipeline.
+- the floors: ``python`` (``python -c pass``), ``spacy`` (``import spacy``) and ``blank en``
+  (``import spacy; spacy.blank("en")``: spaCy and the one English tokenizer the pipeline
+  needs, about 1,350 special cases and its affix regexes), the least any run that tokenizes
+  can cost.
 
 Each is run on a line with a claim (the whole pipeline, scorer included) and on
-a line without health words (the gate stops it before tokenizing).
+a line without health words (the gate stops it before tokenizing, spaCy is never imported).
+The medians are also given as multiples of ``import spacy`` in the same run, which carry
+from a loaded machine to an idle one far better than seconds do; the load average is printed.
 
-    python benchmarks/startup.py --runs 7
+Python writes bytecode for these runs into a private folder (``PYTHONPYCACHEPREFIX``, filled
+by a first untimed run), as an installed wheel has it: with ``PYTHONDONTWRITEBYTECODE=1`` in
+the environment an editable install would compile the project's source on every run.
+
+    python benchmarks/startup.py --runs 5
+
+Measured on 2026-12-04 (2 shared cores): see the README's "Speed" table.
 """
 
 from __future__ import annotations
@@ -41,52 +51,74 @@ def command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "analyzer"]
 
 
+FLOORS = {
+    "python": "pass",
+    "spacy": "import spacy",
+    "blank en": "import spacy; spacy.blank('en')",
+}
+CASES = ("cold", "warm", "no cache")
+
+
 def timed(cmd: list[str], env: dict[str, str], cwd: str) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, check=False)
     return time.perf_counter() - start
 
 
+def measure(runs: int, tmp: str) -> dict[tuple[str, str], list[float]]:
+    """Wall times of every case on every line, and of the floors (keyed (floor, "")), round by round."""
+    base = dict(os.environ, NO_COLOR="1", PYTHONPYCACHEPREFIX=str(Path(tmp) / "bytecode"))
+    for name in ("HEALTHCLAIMS_NO_CACHE", "PYTHONDONTWRITEBYTECODE"):
+        base.pop(name, None)
+    files = {}
+    for k, (name, text) in enumerate(LINES.items()):
+        files[name] = Path(tmp) / f"line{k}.txt"
+        files[name].write_text(text)
+    warm_dir = Path(tmp) / "warm-cache"
+    scan = [*command(), "scan", "--no-config", "--fail-on", "none"]
+    timed([*scan, str(files["claim"])], dict(base, HEALTHCLAIMS_CACHE_DIR=str(warm_dir)), tmp)  # fill it
+    for code in FLOORS.values():
+        timed([sys.executable, "-c", code], base, tmp)  # and the bytecode folder
+    times: dict[tuple[str, str], list[float]] = {}
+    for run in range(runs):
+        for name, path in files.items():
+            cold_dir = Path(tmp) / f"cold-{run}-{len(name)}"
+            envs = {
+                "cold": dict(base, HEALTHCLAIMS_CACHE_DIR=str(cold_dir)),
+                "warm": dict(base, HEALTHCLAIMS_CACHE_DIR=str(warm_dir)),
+                "no cache": dict(base, HEALTHCLAIMS_NO_CACHE="1"),
+            }
+            for case in CASES:
+                times.setdefault((case, name), []).append(timed([*scan, str(path)], envs[case], tmp))
+            shutil.rmtree(cold_dir, ignore_errors=True)
+        for floor, code in FLOORS.items():
+            times.setdefault((floor, ""), []).append(timed([sys.executable, "-c", code], base, tmp))
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7, help="runs of each case (the median is printed)")
     args = parser.parse_args()
-    cases = ("cold", "warm", "no cache")
-    times: dict[tuple[str, str], list[float]] = {(case, line): [] for case in cases for line in LINES}
-    floor: list[float] = []
-    spacy_floor: list[float] = []
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
-        base = dict(os.environ, NO_COLOR="1")
-        base.pop("HEALTHCLAIMS_NO_CACHE", None)
-        files = {}
-        for k, (name, text) in enumerate(LINES.items()):
-            files[name] = Path(tmp) / f"line{k}.txt"
-            files[name].write_text(text)
-        warm_dir = Path(tmp) / "warm-cache"
-        scan = [*command(), "scan", "--no-config", "--fail-on", "none"]
-        timed([*scan, str(files["claim"])], dict(base, HEALTHCLAIMS_CACHE_DIR=str(warm_dir)), tmp)  # fill it
-        for run in range(args.runs):
-            for name, path in files.items():
-                cold_dir = Path(tmp) / f"cold-{run}-{len(name)}"
-                envs = {
-                    "cold": dict(base, HEALTHCLAIMS_CACHE_DIR=str(cold_dir)),
-                    "warm": dict(base, HEALTHCLAIMS_CACHE_DIR=str(warm_dir)),
-                    "no cache": dict(base, HEALTHCLAIMS_NO_CACHE="1"),
-                }
-                for case in cases:
-                    times[(case, name)].append(timed([*scan, str(path)], envs[case], tmp))
-                shutil.rmtree(cold_dir, ignore_errors=True)
-            floor.append(timed([sys.executable, "-c", "pass"], base, tmp))
-            spacy_floor.append(timed([sys.executable, "-c", "import spacy"], base, tmp))
-    print(f"healthclaims scan start-up, one-line file, median of {args.runs} runs (seconds)")
-    print(f"{'case':<10} " + " ".join(f"{name:>16}" for name in LINES))
-    for case in cases:
-        print(f"{case:<10} " + " ".join(f"{statistics.median(times[(case, name)]):>16.2f}" for name in LINES))
-    print(f"{'python':<10} {statistics.median(floor):>16.2f}  (interpreter alone)")
-    print(f"{'spacy':<10} {statistics.median(spacy_floor):>16.2f}  (python -c 'import spacy')")
+        times = measure(args.runs, tmp)
+    median = {key: statistics.median(values) for key, values in times.items()}
+    spacy = median[("spacy", "")]
+    print(f"healthclaims scan start-up, one-line file, median of {args.runs} runs: seconds (x import spacy)")
+    print(f"load average before / after: {load_before[0]:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'case':<10} " + " ".join(f"{name:>22}" for name in LINES))
+    for case in CASES:
+        cells = [f"{median[(case, name)]:.2f} ({median[(case, name)] / spacy:.2f}x)" for name in LINES]
+        print(f"{case:<10} " + " ".join(f"{cell:>22}" for cell in cells))
+    for floor, code in FLOORS.items():
+        print(f"{floor:<10} {median[(floor, '')]:>9.2f} ({median[(floor, '')] / spacy:.2f}x)  python -c {code!r}")
     for name in LINES:
-        warm, cold = statistics.median(times[("warm", name)]), statistics.median(times[("no cache", name)])
-        print(f"warm / no cache, {name}: {warm / cold:.2f}")
+        warm, none = median[("warm", name)], median[("no cache", name)]
+        print(f"warm / no cache, {name}: {warm / none:.2f}")
+    print(
+        f"warm claim line over the blank-English floor: {median[('warm', 'claim')] - median[('blank en', '')]:+.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import getpass
 import importlib
 import json
 import sys
@@ -101,6 +100,8 @@ def serve_command(
     ),
 ) -> None:
     """Serve the queue in the browser (server-rendered; keyboard shortcuts: press ? on a page)."""
+
+    import getpass  # (it imports termios: only this command needs it)
 
     from ..review.web import create_app, is_loopback, serve
 

@@ -20,15 +20,16 @@ from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Iterable
-
-import jsonschema
-import yaml
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..errors import HealthClaimsError, Problem, problem
 from . import cache as pack_cache
 from .bounds import MAX_FILE_BYTES, MAX_PACK_BYTES, MAX_YAML_DEPTH, check_bounds, check_yaml
 from .inflect import inflections
+
+if TYPE_CHECKING:  # imported where a pack is parsed: a pack read from the cache needs neither
+    import jsonschema
+    import yaml
 
 CATEGORIES = (
     "disease_claim",
@@ -176,6 +177,8 @@ def schema(kind: str) -> dict:
 
 
 def _validator(kind: str) -> jsonschema.protocols.Validator:
+    import jsonschema
+
     cls = jsonschema.validators.validator_for(schema(kind))
     return cls(schema(kind), format_checker=cls.FORMAT_CHECKER)
 
@@ -196,6 +199,8 @@ def _normalise(value: Any) -> Any:
 
 def _node_line(node: yaml.Node | None, path: Iterable[Any]) -> int | None:
     """The 1-based line of the YAML node at a JSON path (or its nearest parent)."""
+    import yaml
+
     if node is None:
         return None
     line = node.start_mark.line + 1
@@ -216,6 +221,8 @@ def _node_line(node: yaml.Node | None, path: Iterable[Any]) -> int | None:
 
 
 def _entry_lines(root: yaml.Node | None, key: str) -> list[int | None]:
+    import yaml
+
     if not isinstance(root, yaml.MappingNode):
         return []
     for k, v in root.value:
@@ -224,14 +231,13 @@ def _entry_lines(root: yaml.Node | None, key: str) -> list[int | None]:
     return []
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def read_pattern_file(text: str, path: str) -> tuple[str, dict, yaml.Node | None]:
     """Parse and validate one pattern file; returns (kind, data, node tree)."""
+    import yaml
+
     try:
         # one parse (libyaml when available): the node tree keeps line numbers
-        loader = _Loader(text)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
         try:
             root = loader.get_single_node()
             found = check_yaml(root, path)  # aliases and deep nesting, before constructing anything

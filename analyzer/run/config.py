@@ -17,8 +17,6 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-import jsonschema
-
 from ..errors import HealthClaimsError, problem
 from ..lines import byte_line_at
 from .gitutil import resolved
@@ -118,6 +116,8 @@ def load_config(path: Path | None = None, search: bool = True) -> Config:
         prefix = "tool.healthclaims."
     else:
         prefix = ""
+    import jsonschema  # only when there is a configuration file to check
+
     errors = sorted(jsonschema.Draft202012Validator(config_schema()).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         err = errors[0]
