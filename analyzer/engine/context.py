@@ -5,7 +5,8 @@ direction and an optional maximum scope in tokens. A trigger modifies a claim
 when the claim lies in its scope. Scopes stop at the sentence edge and at
 TERMINATE triggers ("but", "however", "still") unless the trigger ignores
 them. PSEUDO triggers ("no doubt", "not only", "safe to assume") cancel any
-other trigger they overlap, so they never count as cues.
+other trigger they overlap, so they never count as cues, unless that trigger
+is a longer phrase holding them ("no more effective than" holds "no more").
 
 Categories that suppress a claim: NEGATED, DEBUNKED, REPORTED, DISCLAIMER,
 ADVICE, RISK, HYPOTHETICAL, QUESTION. HEDGE does not suppress: it marks the
@@ -19,7 +20,7 @@ from typing import NamedTuple
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from ..packs.loader import PatternPack, Trigger
+from ..packs.loader import Origin, PatternPack, Trigger
 from .segment import SentenceBounds
 
 SUPPRESSING = frozenset({"NEGATED", "DEBUNKED", "REPORTED", "DISCLAIMER", "ADVICE", "RISK", "HYPOTHETICAL", "QUESTION"})
@@ -28,6 +29,22 @@ SUPPRESSING = frozenset({"NEGATED", "DEBUNKED", "REPORTED", "DISCLAIMER", "ADVIC
 def typographic_variants(phrases) -> list[str]:
     """The same phrases with a typographic apostrophe ("aren’t"), as web pages usually print them."""
     return sorted({p.replace("'", "\u2019") for p in phrases if "'" in p} - set(phrases))
+
+
+OPENING_QUOTES = frozenset({"'", "\u2018", "\u201c", '"'})
+CLOSING_QUOTES = frozenset({"'", "\u2019", "\u201d", '"'})
+# A news headline that puts a claim in quotation marks after its subject, Beetroot 'can lower
+# blood pressure': the paper attributes the wording to someone else (a study, a seller).
+HEADLINE_QUOTE = Trigger(
+    id="reported-headline-quote",
+    category="REPORTED",
+    direction="forward",
+    phrases=[],
+    origin=Origin("analyzer/engine/context.py"),
+    ignore_terminators=True,
+)
+HEADLINE_SUBJECT_WORDS = 5  # at most this many words open the headline before the quotation
+HEADLINE_QUOTE_TOKENS = 16  # and the quotation is at most this long
 
 
 class Hit(NamedTuple):
@@ -43,6 +60,9 @@ class ContextMatcher:
         for trig in self.triggers.values():
             self.matcher.add(trig.id, list(make_doc.pipe([*trig.phrases, *typographic_variants(trig.phrases)])))
         self._by_key = {vocab.strings.add(trig.id): trig for trig in self.triggers.values()}
+        # opening quotation marks, each a possible headline quotation (see is_headline_quote)
+        self.matcher.add(HEADLINE_QUOTE.id, list(make_doc.pipe(sorted(OPENING_QUOTES))))
+        self._quote_key = vocab.strings.add(HEADLINE_QUOTE.id)
         # Forward triggers written as labels ("claim :", "myth :"): the segmenter ends a sentence
         # at such a label when a capital follows ("Claim: Ginger cures..."), so their hit is
         # anchored, with no width, just after the colon, at the start of the text they label.
@@ -55,18 +75,51 @@ class ContextMatcher:
     def hits(self, doc: Doc) -> list[Hit]:
         by_key = self._by_key
         labels = self._labels
+        quote = self._quote_key
         raw = [
-            Hit(by_key[key], e if key in labels and doc[e - 1].orth_ == ":" else s, e)
+            Hit(HEADLINE_QUOTE, s, e)
+            if key == quote
+            else Hit(by_key[key], e if key in labels and doc[e - 1].orth_ == ":" else s, e)
             for key, s, e in self.matcher(doc)
+            if key != quote or is_headline_quote(doc, s)
         ]
         pseudo = [h for h in raw if h.trigger.category == "PSEUDO"]
         if not pseudo:
             return raw
-        return [
-            h
-            for h in raw
-            if h.trigger.category == "PSEUDO" or not any(p.start < h.end and h.start < p.end for p in pseudo)
-        ]
+        return [h for h in raw if h.trigger.category == "PSEUDO" or not any(_cancels(p, h) for p in pseudo)]
+
+
+def is_headline_quote(doc: Doc, i: int) -> bool:
+    """Whether the quotation mark at token ``i`` opens a headline's quoted claim, Subject 'quoted
+    claim': a few words open the line, the quotation opens on a lower-case word and ends the line,
+    with no full stop. A quoted utterance ("It cured me") opens on a capital, and a seller's own
+    sentence ends in a full stop, so neither is taken for one. Its scope is the quotation."""
+    if i + 1 >= len(doc) or not doc[i + 1].is_lower:
+        return False
+    first = i
+    while first > 0 and i - first <= HEADLINE_SUBJECT_WORDS and not _ends_line(doc[first - 1]):
+        first -= 1
+    if not (0 < i - first <= HEADLINE_SUBJECT_WORDS and (first == 0 or _ends_line(doc[first - 1]))):
+        return False
+    if not all(doc[k].is_alpha for k in range(first, i)):
+        return False
+    ends = range(i + 2, min(len(doc), i + HEADLINE_QUOTE_TOKENS))
+    close = next((j for j in ends if doc[j].text in CLOSING_QUOTES), None)
+    return close is not None and (close + 1 == len(doc) or _ends_line(doc[close]) or "\n" in doc[close + 1].text)
+
+
+def _ends_line(tok) -> bool:
+    """Whether a line break follows token ``tok`` (in its trailing space, or as a space token)."""
+    return "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text)
+
+
+def _cancels(pseudo: Hit, hit: Hit) -> bool:
+    """A pseudo-trigger cancels a trigger it overlaps, unless the trigger is the longer phrase
+    that holds it: "no more" ("no more aches") does not cancel "no more effective than"."""
+    if not (pseudo.start < hit.end and hit.start < pseudo.end):
+        return False
+    holds = hit.start <= pseudo.start and pseudo.end <= hit.end
+    return not (holds and hit.end - hit.start > pseudo.end - pseudo.start)
 
 
 def _in_scope(hit: Hit, sent: SentenceBounds, start: int, end: int, terminators: list[int]) -> bool:
