@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Span
 from ..findings import Finding
 from ..packs import cache as pack_cache
 from ..packs.loader import PatternPack, cached_pack, load_pack
-from .claims import NO_SUBJECT, Candidate, FindingBuilder, dedupe
+from .claims import CONVENTIONAL_SUBJECT, NO_SUBJECT, Candidate, FindingBuilder, dedupe
 from .context import ContextMatcher, Hit, assess
 from .evidence import EvidenceIndex
 from .gate import NAMED_PRODUCT, ProductNames, Screen, build_gate, choose_anchors, split_pieces, tokenizer_state
@@ -291,6 +291,7 @@ class HealthClaims:
         views = self.views(doc, sents, by_sent, candidates, hits, scored, columns.view_words())
         scores = dict(zip(scored, self.scorer(views)))
         flagged, ruled_out = set(), set()  # sentences a rule flagged; whose claim the context rules out
+        medicine = {c.sent for c in candidates if CONVENTIONAL_SUBJECT in c.cues}  # claims about a drug
         for c in candidates:
             c.confidence = scores[c.sent].confidence
             if any(cue != NO_SUBJECT for cue in c.cues):
@@ -303,7 +304,9 @@ class HealthClaims:
         found = []
         for k, score in scores.items():
             here = by_sent.get(k, [])
-            tier = sentence_tier(k in flagged, k in ruled_out, self.scorable(here), self.may_hold_claim(here))
+            tier = sentence_tier(
+                k in flagged, k in ruled_out, self.scorable(here), self.may_hold_claim(here), k in medicine
+            )
             threshold = None if tier == RULED else policy.threshold(tier)
             if threshold is not None and score.confidence >= threshold and not self.is_label(doc, sents, k):
                 found.append(self.scored_candidate(doc, sents, k, here, score))

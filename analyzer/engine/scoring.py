@@ -67,13 +67,18 @@ SCORABLE = "scorable"  # no rule candidate; it names a target and something a cl
 UNSCORABLE = "unscorable"  # no rule candidate; it names only what may make a claim (a condition alone...)
 
 
-def sentence_tier(flagged: bool, ruled_out: bool, scorable: bool, may_hold_claim: bool) -> str | None:
+def sentence_tier(
+    flagged: bool, ruled_out: bool, scorable: bool, may_hold_claim: bool, about_medicine: bool = False
+) -> str | None:
     """The tier of a sentence: whether a rule ``flagged`` it, a rule candidate in it was
     ``ruled_out`` by context, it is ``scorable`` (:meth:`HealthClaims.scorable`) or it
     ``may_hold_claim`` (:meth:`HealthClaims.may_hold_claim`); ``None``: the scorer cannot make a
-    finding of it."""
+    finding of it. A sentence whose claim is ``about_medicine`` (its subject is a conventional
+    medicine) is out of scope: no threshold lets the scorer report it."""
     if flagged:
         return RULED
+    if about_medicine:
+        return None
     if ruled_out:
         return RULED_OUT
     if scorable:

@@ -19,7 +19,7 @@ from itertools import product
 from pathlib import Path
 from typing import NamedTuple
 
-from ..engine.claims import NO_SUBJECT
+from ..engine.claims import CONVENTIONAL_SUBJECT, NO_SUBJECT
 from ..engine.scoring import (
     RULED,
     RULED_OUT,
@@ -117,6 +117,11 @@ def held_out_scores(
 # What the policy is chosen for: the most recall at this precision (when no policy reaches it,
 # the best F1), on lines held out from the scorer that scored them.
 TARGET_PRECISION = 0.90
+# ... and the least precision of the lines a weak tier adds: a sentence that names no subject, or
+# whose rule candidate the context ruled out, is reported only where such sentences are mostly
+# claims, not carried by the precision of the others.
+TIER_PRECISION = 0.85
+WEAK_TIERS = (UNSCORABLE, RULED_OUT)
 # A rule finding is vetoed only when the scorer strongly rejects it: the rules are curated, and a
 # veto of 0.3 (which cross-validation would take for 0.01 of precision) drops rule examples.
 VETOES = (0.02, 0.05, 0.1, 0.15)
@@ -161,7 +166,8 @@ def choose_policy(
         tp = sum(tally[c][0] for c in choice)
         fp = sum(tally[c][1] for c in choice)
         p, r = tp / max(tp + fp, 1), tp / max(positives, 1)
-        key = (p >= TARGET_PRECISION, r if p >= TARGET_PRECISION else 2 * p * r / max(p + r, 1e-9), p)
+        met = p >= TARGET_PRECISION and all(_tier_precise(tally[c]) for c in choice if c[0] in WEAK_TIERS)
+        key = (met, r if met else 2 * p * r / max(p + r, 1e-9), p)
         if best is None or key > best[0]:
             best = (key, dict(choice))
     chosen = best[1]
@@ -171,6 +177,13 @@ def choose_policy(
         accept_unscorable=chosen[UNSCORABLE],
         accept_ruled_out=chosen[RULED_OUT],
     )
+
+
+def _tier_precise(counts: tuple[int, int]) -> bool:
+    """Whether the lines a tier's threshold adds (true, false) keep to the target precision: the
+    scorer's own findings must be as precise as the whole, not carried by the rules' precision."""
+    tp, fp = counts
+    return tp + fp == 0 or tp / (tp + fp) >= TIER_PRECISION
 
 
 def _policy_with(tier: str, threshold: float | None) -> Policy:
@@ -184,6 +197,7 @@ class RuleOutcome(NamedTuple):
     ruled_out: bool  # a rule candidate was suppressed by context (negated, reported...)
     scorable: bool  # it names a target and a subject (HealthClaims.scorable)
     tagged: bool  # its entities may make a claim (HealthClaims.may_hold_claim)
+    about_medicine: bool = False  # a rule candidate's subject is a conventional medicine
 
 
 def rule_outcomes(examples: list[Example], patterns: tuple[str, ...] = ()) -> list[RuleOutcome]:
@@ -198,6 +212,7 @@ def rule_outcomes(examples: list[Example], patterns: tuple[str, ...] = ()) -> li
                 any(cue != NO_SUBJECT for f in doc._.health_claims_suppressed for cue in f.suppressed_by),
                 component.scorable(tags),
                 component.may_hold_claim(tags),
+                any(CONVENTIONAL_SUBJECT in f.suppressed_by for f in doc._.health_claims_suppressed),
             )
         )
     return outcomes
@@ -205,7 +220,7 @@ def rule_outcomes(examples: list[Example], patterns: tuple[str, ...] = ()) -> li
 
 def line_tier(rules: RuleOutcome) -> str | None:
     """The tier (:func:`analyzer.engine.scoring.sentence_tier`) of a one-sentence line."""
-    return sentence_tier(bool(rules.categories), rules.ruled_out, rules.scorable, rules.tagged)
+    return sentence_tier(bool(rules.categories), rules.ruled_out, rules.scorable, rules.tagged, rules.about_medicine)
 
 
 def combine(rules: RuleOutcome, s: Score, policy: Policy) -> list[str]:
