@@ -95,10 +95,25 @@ TARGETS = [
 
 
 REMEDIES = [
-    # remedy names and classes, named as what a claim is about
-    ("Young Living oils keep colds away.", "young living oils", "SUBSTANCE", "thieves_oil"),
+    # kitchen remedies, herbs and remedy classes, named as what a claim is about
+    ("Raw honey on the blister healed it.", "raw honey", "SUBSTANCE", "honey_raw"),
+    ("A castor oil pack draws out the pain.", "castor oil pack", "SUBSTANCE", "castor_oil"),
+    ("An onion poultice breaks up the cough.", "onion poultice", "SUBSTANCE", "onion"),
+    ("Gripe water settles colicky babies.", "gripe water", "SUBSTANCE", "gripe_water"),
+    ("Chasteberry balances the cycle.", "chasteberry", "SUBSTANCE", "vitex"),
+    ("Guduchi juice builds immunity.", "guduchi", "SUBSTANCE", "giloy"),
+    ("Triphala cleans the colon.", "triphala", "SUBSTANCE", "triphala"),
+    ("Bhringraj oil stops hair fall.", "bhringraj", "SUBSTANCE", "bhringraj"),
     ("Fermented foods like sauerkraut heal the gut.", "sauerkraut", "SUBSTANCE", "probiotics"),
+    ("A vitamin drip cures a hangover in an hour.", "vitamin drip", "SUBSTANCE", "iv_therapy"),
+    ("The Myers cocktail fixes fatigue.", "myers cocktail", "SUBSTANCE", "iv_therapy"),
+    ("Baltic amber calms a teething baby.", "baltic amber", "SUBSTANCE", "amber_teething"),
+    ("A copper bracelet eases arthritis.", "copper bracelet", "SUBSTANCE", "healing_bracelets"),
+    ("A neti pot ends sinus infections.", "neti pot", "SUBSTANCE", "saline_rinse"),
+    ("The Pink Drink melted my belly fat.", "the pink drink", "SUBSTANCE", "mlm_nutrition_lines"),
     ("Morinda juice ended my joint pain.", "morinda", "SUBSTANCE", "noni"),
+    ("USANA vitamins fixed my energy.", "usana", "SUBSTANCE", "mlm_nutrition_lines"),
+    ("Isagenix shakes reset your metabolism.", "isagenix shakes", "SUBSTANCE", "mlm_nutrition_lines"),
     ("Chamomilla stopped the teething pain.", "chamomilla", "SUBSTANCE", "homeopathy"),
     ("Magnesium spray on the feet ends cramps.", "magnesium spray", "SUBSTANCE", "magnesium"),
     ("These oils kept the flu away all winter.", "these oils", "SUBSTANCE", "essential_oils_generic"),
