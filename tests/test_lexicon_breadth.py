@@ -100,6 +100,7 @@ REMEDIES = [
     ("A castor oil pack draws out the pain.", "castor oil pack", "SUBSTANCE", "castor_oil"),
     ("An onion poultice breaks up the cough.", "onion poultice", "SUBSTANCE", "onion"),
     ("Gripe water settles colicky babies.", "gripe water", "SUBSTANCE", "gripe_water"),
+    ("Sunflower lecithin unclogs a blocked duct.", "sunflower lecithin", "SUBSTANCE", "lecithin"),
     ("Chasteberry balances the cycle.", "chasteberry", "SUBSTANCE", "vitex"),
     ("Guduchi juice builds immunity.", "guduchi", "SUBSTANCE", "giloy"),
     ("Triphala cleans the colon.", "triphala", "SUBSTANCE", "triphala"),
