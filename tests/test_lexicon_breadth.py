@@ -96,10 +96,12 @@ TARGETS = [
 
 REMEDIES = [
     # kitchen remedies, herbs and remedy classes, named as what a claim is about
+    ("Warm lemon water every morning clears the skin.", "warm lemon water", "SUBSTANCE", "lemon"),
     ("Raw honey on the blister healed it.", "raw honey", "SUBSTANCE", "honey_raw"),
     ("A castor oil pack draws out the pain.", "castor oil pack", "SUBSTANCE", "castor_oil"),
     ("An onion poultice breaks up the cough.", "onion poultice", "SUBSTANCE", "onion"),
     ("Gripe water settles colicky babies.", "gripe water", "SUBSTANCE", "gripe_water"),
+    ("Fennel tea settles a colicky baby.", "fennel tea", "SUBSTANCE", "kitchen_herbs"),
     ("Sunflower lecithin unclogs a blocked duct.", "sunflower lecithin", "SUBSTANCE", "lecithin"),
     ("Chasteberry balances the cycle.", "chasteberry", "SUBSTANCE", "vitex"),
     ("Guduchi juice builds immunity.", "guduchi", "SUBSTANCE", "giloy"),
