@@ -107,6 +107,8 @@ REMEDIES = [
     ("Guduchi juice builds immunity.", "guduchi", "SUBSTANCE", "giloy"),
     ("Triphala cleans the colon.", "triphala", "SUBSTANCE", "triphala"),
     ("Bhringraj oil stops hair fall.", "bhringraj", "SUBSTANCE", "bhringraj"),
+    ("Slippery elm coats an ulcer.", "slippery elm", "SUBSTANCE", "slippery_elm"),
+    ("Burdock root purifies the blood.", "burdock root", "SUBSTANCE", "burdock"),
     ("Fermented foods like sauerkraut heal the gut.", "sauerkraut", "SUBSTANCE", "probiotics"),
     ("A vitamin drip cures a hangover in an hour.", "vitamin drip", "SUBSTANCE", "iv_therapy"),
     ("The Myers cocktail fixes fatigue.", "myers cocktail", "SUBSTANCE", "iv_therapy"),
