@@ -79,7 +79,7 @@ TARGETS = [
     ("The serum undoes years of sun damage.", "sun damage", "EFFECT", "skin_aging"),
     ("It rebuilds damaged tissue from the inside.", "damaged tissue", "EFFECT", "cellular_repair"),
     ("A daily spoonful keeps you in optimal health.", "optimal health", "EFFECT", "general_wellbeing"),
-    ("I wake up with no grogginess at all.", "grogginess", "CONDITION", "fatigue"),
+    ("The grogginess lasts until lunch.", "grogginess", "CONDITION", "fatigue"),
     ("By noon I felt run down and foggy.", "run down", "CONDITION", "fatigue"),
     ("The drops stopped the dizzy spells.", "dizzy spells", "CONDITION", "tinnitus"),
     ("Two weeks on the tea and I am pain-free.", "pain-free", "CONDITION", "pain"),

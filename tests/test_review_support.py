@@ -24,7 +24,7 @@ POSTS = [
         "Our elderberry syrup cures the flu in two days. Ask for the family size.",
     },
     {"id": "calm", "text": "Welcome to the shop. These kava drops relieve anxiety for good. Order today and save."},
-    {"id": "burn", "text": "These green tea gummies melt belly fat while you sleep."},
+    {"id": "burn", "text": "These green tea gummies melt belly fat while you sleep and lift your mood."},
     {"id": "joint", "text": "Grandma swears by it: our turmeric capsules cure arthritis."},
     {"id": "quiet", "text": "Nice weather for a walk today."},
 ]
