@@ -107,3 +107,12 @@ def test_reporting_is_not_the_writers_claim(text):
 @pytest.mark.parametrize("text", CLAIMS)
 def test_the_writers_claim_beside_reporting_survives(text):
     assert rule_findings(text), text
+
+
+def test_a_list_of_side_effects_is_a_risk_to_its_end():
+    text = (
+        "Known side effects include headache, a dry throat, restless sleep, mild dizziness and an increased heart rate."
+    )
+    assert rule_findings(text) == []
+    nlp = get_pipeline()
+    assert nlp(text)._.health_claims == []  # the scorer does not take the listed risk back

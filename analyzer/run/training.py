@@ -125,7 +125,7 @@ WEAK_TIERS = (UNSCORABLE, RULED_OUT)
 # A rule finding is vetoed only when the scorer strongly rejects it: the rules are curated, and a
 # veto of 0.3 (which cross-validation would take for 0.01 of precision) drops rule examples.
 VETOES = (0.02, 0.05, 0.1, 0.15)
-ACCEPTS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+ACCEPTS = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 # A sentence whose rule candidate the context suppressed is taken back only at a high score.
 RULED_OUT_ACCEPTS = (0.8, 0.85, 0.9, 0.95)
 # The thresholds tried for each tier of sentence (None: never reported).
