@@ -47,8 +47,22 @@ def press_and_wait(driver, keys: str, modifier: str | None = None) -> None:
         ActionChains(driver).key_down(modifier).send_keys(keys).key_up(modifier).perform()
     else:
         press(driver, keys)
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 20).until(lambda d: _gone(page, expected_conditions))
     WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def _gone(page, expected_conditions) -> bool:
+    """Whether the old page is gone. Chrome may answer a question about an element of a page it is
+    leaving with "Node with given id does not belong to the document" rather than a stale element
+    error; both mean the page was replaced."""
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        return expected_conditions.staleness_of(page)(None)
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 def untouched(driver) -> None:
