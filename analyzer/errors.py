@@ -59,7 +59,7 @@ class Errors:
     # (HC222 is a bound on the work one document may ask for, as HC213-HC221 are for a pack.)
     HC222 = "this document reached {limit} findings; the rest of it, after character {offset}, was not scanned. Split the document to scan all of it."
     HC223 = "not a scorer folder written by 'healthclaims train' ({reason}); train one with 'healthclaims train --output DIR', or leave out --model (and the config's 'model')."
-    # (HC230-HC239: the Dask engine's inputs and outputs.)
+    # (HC230-HC239: the Dask engine's inputs, and writing any output.)
     HC230 = "cannot read this Parquet file ({reason}); its rows are not scanned, the other inputs are. Check that it is a complete Parquet file, or export it again."
     HC231 = "cannot write the output ({reason}); check that the location exists and is writable and has space, then run again."
     # Usage (HC3xx)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 from helpers import jsonl, write
 
 from analyzer.report import report_schema
@@ -212,3 +213,15 @@ def test_an_unexpected_failure_keeps_the_report(tmp_path, run_cli, monkeypatch):
     docs = [(d["id"], d["status"]) for d in json.loads(out)["documents"]]
     assert docs == [(str(first), "ok"), ("<healthclaims>", "error")] and code == 2
     assert "error HC118: internal error while reading or scanning this document (KeyError: 'unexpected')" in err
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_an_output_that_cannot_be_written_is_hc231_not_a_traceback(tmp_path, run_cli, fmt):
+    post = tmp_path / "post.md"
+    post.write_text("Our nettle drops cure hay fever in a day.\n")
+    code, _, err = run_cli("scan", "--format", fmt, "-o", str(tmp_path / "no-such-folder" / "out"), str(post))
+    assert code == 2
+    assert "HC231" in err and "no-such-folder" in err and "Traceback" not in err
+    if Path("/dev/full").exists():  # a write refused half way: the disk is full
+        code, _, err = run_cli("scan", "--format", fmt, "-o", "/dev/full", str(post))
+        assert code == 2 and "HC231" in err and "No space left" in err

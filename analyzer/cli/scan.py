@@ -99,24 +99,36 @@ def run(options: ScanOptions) -> int:
         options.progress if options.progress is not None else (sys.stderr.isatty() and not options.quiet),
         delay=0.0 if options.progress else 2.0,  # asked for: from the start; on a terminal: after 2 s
     )
-    stream = _open_output(options)
     try:
-        if options.output_format == "jsonl":
-            outcome, results = write_lines(docs, settings, stream, meter), []
-        else:
-            results = list(_scanned(docs, settings, meter))
-            meter.close()
-            render(options.output_format, Report(results), stream, render_context(options, settings.pack, stream))
-            outcome = Outcome()
-    finally:
-        if options.output:
-            stream.close()
+        outcome, results = _write_report(options, settings, docs, meter)
+    except OSError as exc:  # a full disk, a refused write: HC231, not a traceback
+        if isinstance(exc, BrokenPipeError):
+            raise
+        from ..run.inputs import failure_reason
+
+        where = str(options.output) if options.output else "standard output"
+        raise HealthClaimsError(problem("HC231", where, reason=failure_reason(exc))) from None
     if options.write_baseline is not None:
         count = Baseline.write(options.write_baseline, results)
         _err(f"healthclaims: wrote {count} finding{'s' if count != 1 else ''} to the baseline {options.write_baseline}")
     for r in results:
         outcome.add(r.document.status, [f.severity for f in r.findings])
     return exit_code(outcome, options, settings.config)
+
+
+def _write_report(options: ScanOptions, settings: ScanSettings, docs, meter: Progress) -> tuple[Outcome, list]:
+    """Scan ``docs`` into the report, written to the output as it comes (JSONL) or at the end."""
+    stream = _open_output(options)
+    try:
+        if options.output_format == "jsonl":
+            return write_lines(docs, settings, stream, meter), []
+        results = list(_scanned(docs, settings, meter))
+        meter.close()
+        render(options.output_format, Report(results), stream, render_context(options, settings.pack, stream))
+        return Outcome(), results
+    finally:
+        if options.output:
+            stream.close()
 
 
 def load_settings(options: ScanOptions) -> ScanSettings:
