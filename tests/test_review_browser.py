@@ -39,7 +39,6 @@ def shown_item(driver) -> str:
 def press_and_wait(driver, keys: str, modifier: str | None = None) -> None:
     """Press keys (with a modifier held) that submit a form, and wait for the next page."""
     from selenium.webdriver.common.action_chains import ActionChains
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = driver.find_element("tag name", "html")
@@ -47,18 +46,21 @@ def press_and_wait(driver, keys: str, modifier: str | None = None) -> None:
         ActionChains(driver).key_down(modifier).send_keys(keys).key_up(modifier).perform()
     else:
         press(driver, keys)
-    WebDriverWait(driver, 20).until(lambda d: _gone(page, expected_conditions))
+    WebDriverWait(driver, 20).until(lambda d: _gone(page))
     WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
-def _gone(page, expected_conditions) -> bool:
+def _gone(page) -> bool:
     """Whether the old page is gone. Chrome may answer a question about an element of a page it is
     leaving with "Node with given id does not belong to the document" rather than a stale element
     error; both mean the page was replaced."""
-    from selenium.common.exceptions import WebDriverException
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 
     try:
-        return expected_conditions.staleness_of(page)(None)
+        page.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
     except WebDriverException as error:
         if "does not belong to the document" in str(error):
             return True

@@ -83,6 +83,14 @@ def echo_json(data) -> None:
     typer.echo(json.dumps(data, indent=2, sort_keys=True))
 
 
+def echo_data(data, as_json: bool, format_text) -> None:
+    """Print ``data`` as JSON (:func:`echo_json`) or as ``format_text`` writes it."""
+    if as_json:
+        echo_json(data)
+    else:
+        typer.echo(format_text(data))
+
+
 def reports_errors(func):
     """Turn a HealthClaimsError into its coded messages on stderr and exit code 2."""
 
@@ -373,10 +381,7 @@ def evidence_coverage(
             raise HealthClaimsError(problem("HC107", str(f)))
     texts = texts_from(files) if files else rule_examples(pack)
     result = measure(texts, tuple(str(p) for p in patterns or ()), top=top)
-    if output_format is OutputFormat.json:
-        echo_json(result)
-    else:
-        typer.echo(format_text(result))
+    echo_data(result, output_format is OutputFormat.json, format_text)
 
 
 @evidence_app.command("show")

@@ -17,7 +17,7 @@ from typing import Iterator, List, Optional
 import typer
 
 from ..errors import HealthClaimsError, problem
-from . import echo_json, reports_errors  # cli/__init__.py imports this module after defining it
+from . import echo_data, reports_errors  # cli/__init__.py imports this module after defining it
 
 review_app = typer.Typer(
     help="A review queue for moderators: import a scan, decide in the browser, export labelled lines.",
@@ -147,10 +147,7 @@ def stats_command(
 
     with _database(db) as engine:
         stats = compute(engine)
-    if output_format is StatsFormat.json:
-        echo_json(stats)
-    else:
-        typer.echo(format_text(stats))
+    echo_data(stats, output_format is StatsFormat.json, format_text)
 
 
 @user_app.command("add")
