@@ -1,0 +1,78 @@
+"""First-person testimonials the rules used to miss (issue 14, user posts), by family: a named
+product that worked, the product credited for a recovery (or imagined away), and the complaint
+told as over; and the look-alikes that are not claims (an unnamed "it", a question, a test result,
+plain thanks).
+
+Every sentence here is written for this test; none is taken from the evaluation data.
+"""
+
+import pytest
+
+from analyzer import analyze
+
+CLAIMS = {
+    "a named product worked": [
+        "Honestly, the oregano oil worked!",
+        "Tried everything for my son's croup, and the elderberry really works.",
+        "People laughed at me, but raw ginger WORKS.",
+        "The arnica cream works like a dream on bruises.",
+        "Our vet suggested the fish oil and it worked its magic within a month.",
+        "I rubbed in the castor oil every night with excellent results.",
+        "That tea tree balm has been a lifesaver this winter.",
+    ],
+    "the product credited": [
+        "I made it through the winter without a single cold thanks to my daily elderberry.",
+        "If it weren't for the magnesium spray, I'd still be up all night with leg cramps.",
+        "Were it not for the turmeric paste, my knees would have given out years ago.",
+        "I owe it all to the beet juice.",
+        "My old dog responded beautifully to the turmeric paste.",
+        "Both of our horses responded well to the chamomile drops.",
+    ],
+    "the complaint over": [
+        "By the next morning my ankle was fine.",
+        "Two nights of the eucalyptus rub and I can finally breathe again.",
+        "Three days on the nettle capsules and my throat was much better.",
+        "With the ginger chews I got well in half the time.",
+        "It was the best night's sleep I have had since the baby was born.",
+        "I started the zinc lozenges at the first tickle and nipped it in the bud.",
+        "The elderberry syrup helped the kids recover faster than ever.",
+    ],
+}
+
+NOT_CLAIMS = [
+    "It worked, and the parcel arrived on time.",
+    "We work with local farmers who grow our ginger.",
+    "Is it true that curcumin works?",
+    "Nobody can say whether black cohosh works.",
+    "The elderberry syrup didn't work for us.",
+    "Thanks to its mild taste, chamomile is popular with children.",
+    "Thanks for the quick reply, the turmeric arrived today.",
+    "My blood test was fine, the nurse said.",
+    "It took hard work to get the garden into shape before the ginger harvest.",
+]
+
+
+@pytest.mark.parametrize(
+    "text", [pytest.param(t, id=f"{family}: {t[:40]}") for family, rows in CLAIMS.items() for t in rows]
+)
+def test_testimonial_is_flagged(text):
+    assert analyze(text), text
+
+
+@pytest.mark.parametrize("text", NOT_CLAIMS)
+def test_look_alike_is_not_flagged(text):
+    assert not analyze(text), text
+
+
+def test_credit_and_outcome_words_alone_leave_the_gate_closed():
+    """ "thanks", "work" and "again" are everyday words: without a product or health word near them
+    the gate stays closed, as before."""
+    from analyzer.run.pipeline import get_pipeline
+
+    component = get_pipeline((), scorer="").get_pipe("health_claims")
+    for text in [
+        "Thanks for the quick reply, I will order again next month.",
+        "I walked the dog along the canal before work today.",
+        "Our team is working late to ship every order.",
+    ]:
+        assert not component.may_claim(text), text
