@@ -36,6 +36,21 @@ CLAIMS = {
         "It was the best night's sleep I have had since the baby was born.",
         "I started the zinc lozenges at the first tickle and nipped it in the bud.",
         "The elderberry syrup helped the kids recover faster than ever.",
+        "My hives disappeared within a day of the nettle tea.",
+        "After the chamomile drops it calmed him down in minutes.",
+        "Our sleep chews: less anxiety, deeper rest.",
+    ],
+    "fewer medicines": [
+        "Since the nettle tea I have gone from taking antihistamines every day to once a week.",
+        "I no longer need my inhaler since starting the mullein.",
+    ],
+    "a product named for the condition it claims away": [
+        "We rub Teething Rescue on her gums every night.",
+        "Allergy Shield is back in stock for spring.",
+    ],
+    "a good effect on the body": [
+        "Lavender positively affects the nervous system.",
+        "After my second week of the maca I felt a surge in energy.",
     ],
 }
 
@@ -49,6 +64,8 @@ NOT_CLAIMS = [
     "Thanks for the quick reply, the turmeric arrived today.",
     "My blood test was fine, the nurse said.",
     "It took hard work to get the garden into shape before the ginger harvest.",
+    "You should cut back on caffeine if you have anxiety.",
+    "Magnesium had a positive effect on sleep in one small trial, the researchers said.",
 ]
 
 
