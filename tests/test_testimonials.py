@@ -15,6 +15,8 @@ CLAIMS = {
         "Honestly, the oregano oil worked!",
         "Tried everything for my son's croup, and the elderberry really works.",
         "People laughed at me, but raw ginger WORKS.",
+        "I give my kids the arnica pellets; they are gentle and highly effective.",
+        "A few drops of this blend calms the dogs during storms.",
         "The arnica cream works like a dream on bruises.",
         "Our vet suggested the fish oil and it worked its magic within a month.",
         "I rubbed in the castor oil every night with excellent results.",
@@ -51,6 +53,10 @@ CLAIMS = {
     "a good effect on the body": [
         "Lavender positively affects the nervous system.",
         "After my second week of the maca I felt a surge in energy.",
+        "Krill oil has real brain benefits.",
+    ],
+    "proof": [
+        "Studies have demonstrated that our elderberry extract shortens colds.",
     ],
 }
 
@@ -65,6 +71,8 @@ NOT_CLAIMS = [
     "My blood test was fine, the nurse said.",
     "It took hard work to get the garden into shape before the ginger harvest.",
     "You should cut back on caffeine if you have anxiety.",
+    "Is the arnica highly effective, or is it hype?",
+    "The vet calmed the horse before the injection.",
     "Magnesium had a positive effect on sleep in one small trial, the researchers said.",
 ]
 
