@@ -40,6 +40,9 @@ CLAIMS = {
         "The elderberry syrup helped the kids recover faster than ever.",
         "My hives disappeared within a day of the nettle tea.",
         "After the chamomile drops it calmed him down in minutes.",
+        "I gave him two of the valerian chews and he calmed down.",
+        "Since the CBD treats our rescue dog is so much calmer during storms.",
+        "My sore throat cleared by morning after the honey and sage gargle.",
         "Our sleep chews: less anxiety, deeper rest.",
     ],
     "fewer medicines": [
@@ -73,6 +76,7 @@ NOT_CLAIMS = [
     "You should cut back on caffeine if you have anxiety.",
     "Is the arnica highly effective, or is it hype?",
     "The vet calmed the horse before the injection.",
+    "He calmed down after the storm passed.",
     "Magnesium had a positive effect on sleep in one small trial, the researchers said.",
 ]
 
