@@ -58,6 +58,11 @@ CLAIMS = {
         "After my second week of the maca I felt a surge in energy.",
         "Krill oil has real brain benefits.",
     ],
+    "product copy": [
+        "Our chamomile drops bring real benefits to babies during teething.",
+        "Oil of oregano is a natural destroyer of viruses.",
+        "The secret to sharper focus is in our lion's mane capsules.",
+    ],
     "proof": [
         "Studies have demonstrated that our elderberry extract shortens colds.",
     ],
@@ -77,6 +82,7 @@ NOT_CLAIMS = [
     "Is the arnica highly effective, or is it hype?",
     "The vet calmed the horse before the injection.",
     "He calmed down after the storm passed.",
+    "Ginger is best avoided during chemotherapy.",
     "Magnesium had a positive effect on sleep in one small trial, the researchers said.",
 ]
 
