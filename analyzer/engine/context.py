@@ -11,11 +11,23 @@ is a longer phrase holding them ("no more effective than" holds "no more").
 Categories that suppress a claim: NEGATED, DEBUNKED, REPORTED, DISCLAIMER,
 ADVICE, RISK, HYPOTHETICAL, QUESTION. HEDGE does not suppress: it marks the
 finding as hedged, because regulators read "may help" as the same claim.
+
+Two families of cues modify other cues rather than claims (:func:`read_relief`):
+
+- RELIEF frames: a time after ("since I started", "any more", "the next morning")
+  or a lesser degree ("as much", "as often") that reaches a negation makes the
+  negation the outcome a testimonial reports, not a denial: "no heartburn since
+  I started", "my knee was not hurting as much". The negation becomes a RELIEF
+  cue, which suppresses nothing. A negation of a benefit or of a CHANGE word
+  stays a negation: "it has not helped since", "no difference since".
+- A RISK cue opening a relative clause whose antecedent is a condition defines
+  that condition ("lupus, a disease that causes joint pain"; "kills the
+  bacteria that cause ulcers"): it is not a risk of the product, and is dropped.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -23,7 +35,14 @@ from spacy.tokens import Doc
 from ..packs.loader import Origin, PatternPack, Trigger
 from .segment import SentenceBounds
 
+if TYPE_CHECKING:
+    from .rulematch import Tag
+
 SUPPRESSING = frozenset({"NEGATED", "DEBUNKED", "REPORTED", "DISCLAIMER", "ADVICE", "RISK", "HYPOTHETICAL", "QUESTION"})
+# Lexicon classes whose negation denies an effect ("has not helped", "did not work"), so that a
+# relief frame after it does not make it an outcome.
+BENEFIT_CLASSES = frozenset({"TREAT", "BENEFIT", "RESOLVE", "OUTCOME", "PREVENT", "PROOF", "PROOF_BADGE", "SAFETY"})
+RELATIVE_PRONOUNS = frozenset({"that", "which"})
 
 
 def typographic_variants(phrases) -> list[str]:
@@ -72,7 +91,9 @@ class ContextMatcher:
             if trig.direction == "forward" and any(p.endswith(":") for p in trig.phrases)
         )
 
-    def hits(self, doc: Doc) -> list[Hit]:
+    def hits(self, doc: Doc, tags: Sequence[Tag] = ()) -> list[Hit]:
+        """The context cues of ``doc``; ``tags``, its lexicon entities, let :func:`read_relief`
+        tell a relief or a definition from a negation or a risk."""
         by_key = self._by_key
         labels = self._labels
         quote = self._quote_key
@@ -84,9 +105,84 @@ class ContextMatcher:
             if key != quote or is_headline_quote(doc, s)
         ]
         pseudo = [h for h in raw if h.trigger.category == "PSEUDO"]
-        if not pseudo:
-            return raw
-        return [h for h in raw if h.trigger.category == "PSEUDO" or not any(_cancels(p, h) for p in pseudo)]
+        if pseudo:
+            raw = [h for h in raw if h.trigger.category == "PSEUDO" or not any(_cancels(p, h) for p in pseudo)]
+        return read_relief(doc, raw, tags)
+
+
+MODIFIERS = frozenset({"RELIEF", "CHANGE"})  # cues that modify other cues, never a claim
+SENTENCE_PUNCT = frozenset({".", "!", "?", ";"})
+DEFINING_SKIPS = frozenset(
+    {"can", "may", "could", "might", "will", "often", "also", "usually", "sometimes", "commonly"}
+)
+
+
+def read_relief(doc: Doc, hits: list[Hit], tags: Sequence[Tag] = ()) -> list[Hit]:
+    """``hits`` with each negation a RELIEF frame reaches made a RELIEF cue of the same words, and
+    each RISK cue that defines a condition dropped (see the module docstring); RELIEF and CHANGE
+    hits themselves are left out: they only modify other cues."""
+    frames = [h for h in hits if h.trigger.category == "RELIEF"]
+    rest = [h for h in hits if h.trigger.category not in MODIFIERS]
+    if not tags and not frames:
+        return rest
+    denials = {i for h in hits if h.trigger.category == "CHANGE" for i in range(h.start, h.end)}
+    # where conditions end: what a relative clause may define ("a disease that causes..."), and
+    # a benefit word right after one is a noun of it, not a benefit ("an asthma attack")
+    condition_ends = {t.end for t in tags if t.cls == "CONDITION"}
+    denials.update(
+        i for t in tags if t.cls in BENEFIT_CLASSES and t.start not in condition_ends for i in range(t.start, t.end)
+    )
+    breaks = _clause_breaks(doc, rest) if frames else []
+    out = []
+    for h in rest:
+        cat = h.trigger.category
+        if cat == "RISK" and condition_ends and _defines(doc, h, condition_ends):
+            continue
+        if cat == "NEGATED" and h.trigger.direction == "forward" and frames:
+            frame = _relief_frame(h, frames, denials, breaks)
+            if frame is not None:
+                h = Hit(frame.trigger, h.start, h.end)
+        out.append(h)
+    return out
+
+
+def _clause_breaks(doc: Doc, hits: list[Hit]) -> list[int]:
+    """Where a clause ends: terminators, sentence punctuation and line breaks."""
+    breaks = [h.start for h in hits if h.trigger.category == "TERMINATE"]
+    return breaks + [i for i, tok in enumerate(doc) if tok.text in SENTENCE_PUNCT or "\n" in tok.text]
+
+
+def _defines(doc: Doc, hit: Hit, defined_ends: set[int]) -> bool:
+    """Whether RISK ``hit`` opens a relative clause on a condition: "a disease that (often) causes"."""
+    i = hit.start - 1
+    if i > 0 and doc[i].lower_ in DEFINING_SKIPS:
+        i -= 1
+    if i < 1 or doc[i].lower_ not in RELATIVE_PRONOUNS:
+        return False
+    j = i - 1 if doc[i - 1].text != "," else i - 2
+    return j + 1 in defined_ends
+
+
+def _relief_frame(neg: Hit, frames: list[Hit], denials: set[int], breaks: list[int]) -> Hit | None:
+    """The RELIEF frame that makes negation ``neg`` an outcome: in the same clause, within the
+    frame's scope, and with no benefit or change among the words the negation governs."""
+    reach = neg.trigger.max_scope or 6
+    for frame in frames:
+        scope = frame.trigger.max_scope or 8
+        if frame.start >= neg.end:  # "no heartburn since ..."
+            if frame.start - neg.end > scope or any(neg.end <= b < frame.start for b in breaks):
+                continue
+            governed = range(neg.end, frame.start)
+        elif frame.end <= neg.start:  # "since I started it, no heartburn"
+            if neg.start - frame.end > scope or any(frame.end <= b < neg.start for b in breaks):
+                continue
+            stop = min([b for b in breaks if b >= neg.end] + [neg.end + reach])
+            governed = range(neg.end, stop)
+        else:
+            continue
+        if not denials.intersection(governed):
+            return frame
+    return None
 
 
 def is_headline_quote(doc: Doc, i: int) -> bool:
