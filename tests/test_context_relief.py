@@ -34,6 +34,7 @@ RELIEF = [
     ("I don't get migraines like I used to.", "don't"),
     ("She has not been sick even when the whole class had the flu.", "not"),
     ("Harmful bacteria can not survive in a high-oxygen environment.", "can not"),
+    ("I take zinc at the first sniffle and the cold never progresses to the flu.", "never"),
 ]
 
 STILL_NEGATED = [
@@ -70,10 +71,17 @@ def test_a_relative_clause_on_a_condition_defines_it(component):
     assert categories(component, "It is a bleaching agent that causes vomiting.")["causes"] == "RISK"
 
 
+def test_a_risk_cue_before_a_gain_promises_it(component):
+    assert "RISK" not in categories(component, "A nightly cup leads to better sleep.").values()
+    assert "RISK" not in categories(component, "The powder can result in improved focus.").values()
+    assert "RISK" in categories(component, "The powder can result in kidney stones.").values()
+
+
 CLAIMS = [
     "Our mastic gum kills the bacteria that cause stomach ulcers.",
     "I have lupus (an autoimmune disease that causes joint pain) and turmeric worked for me.",
     "Our chamomile drops are a gentle yet effective remedy for colic.",
+    "Our adaptogen blend addresses the root cause of fatigue.",
 ]
 
 
@@ -101,3 +109,25 @@ def test_genuine_negations_debunks_and_questions_stay_dropped(text):
 def test_without_the_product_testimonial_is_not_advice(component):
     found = categories(component, "When I don't take my magnesium, I get leg cramps at night.")
     assert "ADVICE" not in found.values() and "NEGATED" not in found.values(), found
+
+
+def test_a_negation_does_not_reach_past_a_new_clause():
+    assert analyze("He doesn't get hay fever in May, it calms his allergies so well.")
+    # a parenthesis is not a new clause
+    assert analyze("No supplement, I repeat, cures cancer.") == []
+
+
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("This tonic is nothing short of a miracle for my joints.", "nothing short of"),
+        ("The cleanse does nothing but flush the toxins out.", "does nothing but"),
+        ("I have had no ill effects from the kava at all.", "no ill effects"),
+        ("There is no danger in giving the drops to toddlers.", "no danger"),
+        ("You don't have to live with hay fever this spring.", "don't have to live with"),
+        ("We know what works for acne and what doesn't: tea tree gel clears it.", "what doesn't"),
+    ],
+)
+def test_idioms_that_look_like_negations_are_not(component, text, words):
+    found = categories(component, text)
+    assert found.get(words) == "PSEUDO" and "NEGATED" not in found.values() and "DEBUNKED" not in found.values()

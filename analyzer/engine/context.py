@@ -22,7 +22,8 @@ Two families of cues modify other cues rather than claims (:func:`read_relief`):
   stays a negation: "it has not helped since", "no difference since".
 - A RISK cue opening a relative clause whose antecedent is a condition defines
   that condition ("lupus, a disease that causes joint pain"; "kills the
-  bacteria that cause ulcers"): it is not a risk of the product, and is dropped.
+  bacteria that cause ulcers"), and one followed by a GAIN ("leads to better
+  sleep") promises a benefit: neither is a risk of the product, and is dropped.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ class ContextMatcher:
         return read_relief(doc, raw, tags)
 
 
-MODIFIERS = frozenset({"RELIEF", "CHANGE"})  # cues that modify other cues, never a claim
+MODIFIERS = frozenset({"RELIEF", "CHANGE", "GAIN"})  # cues that modify other cues, never a claim
 SENTENCE_PUNCT = frozenset({".", "!", "?", ";"})
 DEFINING_SKIPS = frozenset(
     {"can", "may", "could", "might", "will", "often", "also", "usually", "sometimes", "commonly"}
@@ -119,11 +120,12 @@ DEFINING_SKIPS = frozenset(
 
 def read_relief(doc: Doc, hits: list[Hit], tags: Sequence[Tag] = ()) -> list[Hit]:
     """``hits`` with each negation a RELIEF frame reaches made a RELIEF cue of the same words, and
-    each RISK cue that defines a condition dropped (see the module docstring); RELIEF and CHANGE
-    hits themselves are left out: they only modify other cues."""
+    each RISK cue that defines a condition or promises a GAIN dropped (see the module docstring);
+    RELIEF, CHANGE and GAIN hits themselves are left out: they only modify other cues."""
     frames = [h for h in hits if h.trigger.category == "RELIEF"]
     rest = [h for h in hits if h.trigger.category not in MODIFIERS]
-    if not tags and not frames:
+    gains = {h.start for h in hits if h.trigger.category == "GAIN"}  # "leads to better sleep"
+    if not tags and not frames and not gains:
         return rest
     denials = {i for h in hits if h.trigger.category == "CHANGE" for i in range(h.start, h.end)}
     # where conditions end: what a relative clause may define ("a disease that causes..."), and
@@ -136,7 +138,7 @@ def read_relief(doc: Doc, hits: list[Hit], tags: Sequence[Tag] = ()) -> list[Hit
     out = []
     for h in rest:
         cat = h.trigger.category
-        if cat == "RISK" and condition_ends and _defines(doc, h, condition_ends):
+        if cat == "RISK" and (h.end in gains or (condition_ends and _defines(doc, h, condition_ends))):
             continue
         if cat == "NEGATED" and h.trigger.direction == "forward" and frames:
             frame = _relief_frame(h, frames, denials, breaks)
@@ -235,6 +237,26 @@ def _in_scope(hit: Hit, sent: SentenceBounds, start: int, end: int, terminators:
     return False
 
 
+# A comma and a subject pronoun open a new clause, which a negation before them does not reach:
+# "she doesn't get nervous, it helps her so much". A parenthesis ("no pill, I repeat, cures it")
+# closes within a few words, and is not one.
+CLAUSE_SUBJECTS = frozenset({"i", "it", "he", "she", "we", "they"})
+PARENTHESIS_WORDS = 3
+
+
+def _new_clauses(sent: SentenceBounds) -> list[int]:
+    """Where a clause opens inside ``sent``: a comma followed by a subject pronoun (and no comma
+    closing a parenthesis just after it)."""
+    doc = sent.doc
+    return [
+        i
+        for i in range(sent.start, sent.end - 1)
+        if doc[i].text == ","
+        and doc[i + 1].lower_ in CLAUSE_SUBJECTS
+        and not any(t.text == "," for t in doc[i + 2 : min(sent.end, i + 2 + PARENTHESIS_WORDS)])
+    ]
+
+
 def assess(
     hits: list[Hit],
     sent: SentenceBounds,
@@ -255,12 +277,18 @@ def assess(
     """
     local = [h for h in hits if h.start >= sent.start and h.end <= sent.end]
     terminators = [h.start for h in local if h.trigger.category == "TERMINATE"]
+    clauses: list[int] | None = None  # for negations: the terminators and new clauses
     cues: list[str] = []
     hedged = False
     for hit in local:
         cat = hit.trigger.category
         if cat in ("TERMINATE", "PSEUDO"):
             continue
+        if cat == "NEGATED" and hit.end <= start:
+            if clauses is None:
+                clauses = terminators + _new_clauses(sent)
+            if not _in_scope(hit, sent, start, end, clauses):
+                continue
         inside = hit.start >= start and hit.end <= end
         if cat == "HEDGE":
             if not hedged and (inside or _in_scope(hit, sent, start, end, terminators)):
