@@ -161,7 +161,7 @@ class HealthClaims:
             # (the gate on raw text lets a few texts through that the test on tokens stops: with
             # nothing for the rules, the scorer reads only what spaCy's pipeline path would)
             return [], []
-        hits = self.context.hits(doc)
+        hits = self.context.hits(doc, tags)
         self.apply_context(sents, candidates, hits, keep_suppressed)
         if candidates:
             self.resolve_subjects(doc, sents, by_sent, columns, candidates, before)
@@ -193,7 +193,7 @@ class HealthClaims:
         tags = self.tagger(doc, columns.product_names())
         sents = Sentences(doc, columns.sentence_codes())
         candidates = self.match_rules(sents.group(tags), sents, columns)
-        hits = self.context.hits(doc)
+        hits = self.context.hits(doc, tags)
         self.apply_context(sents, candidates, hits, keep_suppressed=False)
         return sentence_view(doc, 0, len(doc), tags, hits, rule_signals(tags, candidates, self.scorable(tags)))
 

@@ -11,11 +11,24 @@ is a longer phrase holding them ("no more effective than" holds "no more").
 Categories that suppress a claim: NEGATED, DEBUNKED, REPORTED, DISCLAIMER,
 ADVICE, RISK, HYPOTHETICAL, QUESTION. HEDGE does not suppress: it marks the
 finding as hedged, because regulators read "may help" as the same claim.
+
+Two families of cues modify other cues rather than claims (:func:`read_relief`):
+
+- RELIEF frames: a time after ("since I started", "any more", "the next morning")
+  or a lesser degree ("as much", "as often") that reaches a negation makes the
+  negation the outcome a testimonial reports, not a denial: "no heartburn since
+  I started", "my knee was not hurting as much". The negation becomes a RELIEF
+  cue, which suppresses nothing. A negation of a benefit or of a CHANGE word
+  stays a negation: "it has not helped since", "no difference since".
+- A RISK cue opening a relative clause whose antecedent is a condition defines
+  that condition ("lupus, a disease that causes joint pain"; "kills the
+  bacteria that cause ulcers"), and one followed by a GAIN ("leads to better
+  sleep") promises a benefit: neither is a risk of the product, and is dropped.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -23,7 +36,14 @@ from spacy.tokens import Doc
 from ..packs.loader import Origin, PatternPack, Trigger
 from .segment import SentenceBounds
 
+if TYPE_CHECKING:
+    from .rulematch import Tag
+
 SUPPRESSING = frozenset({"NEGATED", "DEBUNKED", "REPORTED", "DISCLAIMER", "ADVICE", "RISK", "HYPOTHETICAL", "QUESTION"})
+# Lexicon classes whose negation denies an effect ("has not helped", "did not work"), so that a
+# relief frame after it does not make it an outcome.
+BENEFIT_CLASSES = frozenset({"TREAT", "BENEFIT", "RESOLVE", "OUTCOME", "PREVENT", "PROOF", "PROOF_BADGE", "SAFETY"})
+RELATIVE_PRONOUNS = frozenset({"that", "which"})
 
 
 def typographic_variants(phrases) -> list[str]:
@@ -72,7 +92,9 @@ class ContextMatcher:
             if trig.direction == "forward" and any(p.endswith(":") for p in trig.phrases)
         )
 
-    def hits(self, doc: Doc) -> list[Hit]:
+    def hits(self, doc: Doc, tags: Sequence[Tag] = ()) -> list[Hit]:
+        """The context cues of ``doc``; ``tags``, its lexicon entities, let :func:`read_relief`
+        tell a relief or a definition from a negation or a risk."""
         by_key = self._by_key
         labels = self._labels
         quote = self._quote_key
@@ -84,9 +106,85 @@ class ContextMatcher:
             if key != quote or is_headline_quote(doc, s)
         ]
         pseudo = [h for h in raw if h.trigger.category == "PSEUDO"]
-        if not pseudo:
-            return raw
-        return [h for h in raw if h.trigger.category == "PSEUDO" or not any(_cancels(p, h) for p in pseudo)]
+        if pseudo:
+            raw = [h for h in raw if h.trigger.category == "PSEUDO" or not any(_cancels(p, h) for p in pseudo)]
+        return read_relief(doc, raw, tags)
+
+
+MODIFIERS = frozenset({"RELIEF", "CHANGE", "GAIN"})  # cues that modify other cues, never a claim
+SENTENCE_PUNCT = frozenset({".", "!", "?", ";"})
+DEFINING_SKIPS = frozenset(
+    {"can", "may", "could", "might", "will", "often", "also", "usually", "sometimes", "commonly"}
+)
+
+
+def read_relief(doc: Doc, hits: list[Hit], tags: Sequence[Tag] = ()) -> list[Hit]:
+    """``hits`` with each negation a RELIEF frame reaches made a RELIEF cue of the same words, and
+    each RISK cue that defines a condition or promises a GAIN dropped (see the module docstring);
+    RELIEF, CHANGE and GAIN hits themselves are left out: they only modify other cues."""
+    frames = [h for h in hits if h.trigger.category == "RELIEF"]
+    rest = [h for h in hits if h.trigger.category not in MODIFIERS]
+    gains = {h.start for h in hits if h.trigger.category == "GAIN"}  # "leads to better sleep"
+    if not tags and not frames and not gains:
+        return rest
+    denials = {i for h in hits if h.trigger.category == "CHANGE" for i in range(h.start, h.end)}
+    # where conditions end: what a relative clause may define ("a disease that causes..."), and
+    # a benefit word right after one is a noun of it, not a benefit ("an asthma attack")
+    condition_ends = {t.end for t in tags if t.cls == "CONDITION"}
+    denials.update(
+        i for t in tags if t.cls in BENEFIT_CLASSES and t.start not in condition_ends for i in range(t.start, t.end)
+    )
+    breaks = _clause_breaks(doc, rest) if frames else []
+    out = []
+    for h in rest:
+        cat = h.trigger.category
+        if cat == "RISK" and (h.end in gains or (condition_ends and _defines(doc, h, condition_ends))):
+            continue
+        if cat == "NEGATED" and h.trigger.direction == "forward" and frames:
+            frame = _relief_frame(h, frames, denials, breaks)
+            if frame is not None:
+                h = Hit(frame.trigger, h.start, h.end)
+        out.append(h)
+    return out
+
+
+def _clause_breaks(doc: Doc, hits: list[Hit]) -> list[int]:
+    """Where a clause ends: terminators, sentence punctuation and line breaks."""
+    breaks = [h.start for h in hits if h.trigger.category == "TERMINATE"]
+    return breaks + [i for i, tok in enumerate(doc) if tok.text in SENTENCE_PUNCT or "\n" in tok.text]
+
+
+def _defines(doc: Doc, hit: Hit, defined_ends: set[int]) -> bool:
+    """Whether RISK ``hit`` opens a relative clause on a condition: "a disease that (often) causes"."""
+    i = hit.start - 1
+    if i > 0 and doc[i].lower_ in DEFINING_SKIPS:
+        i -= 1
+    if i < 1 or doc[i].lower_ not in RELATIVE_PRONOUNS:
+        return False
+    j = i - 1 if doc[i - 1].text != "," else i - 2
+    return j + 1 in defined_ends
+
+
+def _relief_frame(neg: Hit, frames: list[Hit], denials: set[int], breaks: list[int]) -> Hit | None:
+    """The RELIEF frame that makes negation ``neg`` an outcome: in the same clause, within the
+    frame's scope, and with no benefit or change among the words the negation governs."""
+    reach = neg.trigger.max_scope or 6
+    for frame in frames:
+        scope = frame.trigger.max_scope or 8
+        if frame.start >= neg.end:  # "no heartburn since ..."
+            if frame.start - neg.end > scope or any(neg.end <= b < frame.start for b in breaks):
+                continue
+            governed = range(neg.end, frame.start)
+        elif frame.end <= neg.start:  # "since I started it, no heartburn"
+            if neg.start - frame.end > scope or any(frame.end <= b < neg.start for b in breaks):
+                continue
+            stop = min([b for b in breaks if b >= neg.end] + [neg.end + reach])
+            governed = range(neg.end, stop)
+        else:
+            continue
+        if not denials.intersection(governed):
+            return frame
+    return None
 
 
 def is_headline_quote(doc: Doc, i: int) -> bool:
@@ -139,6 +237,26 @@ def _in_scope(hit: Hit, sent: SentenceBounds, start: int, end: int, terminators:
     return False
 
 
+# A comma and a subject pronoun open a new clause, which a negation before them does not reach:
+# "she doesn't get nervous, it helps her so much". A parenthesis ("no pill, I repeat, cures it")
+# closes within a few words, and is not one.
+CLAUSE_SUBJECTS = frozenset({"i", "it", "he", "she", "we", "they"})
+PARENTHESIS_WORDS = 3
+
+
+def _new_clauses(sent: SentenceBounds) -> list[int]:
+    """Where a clause opens inside ``sent``: a comma followed by a subject pronoun (and no comma
+    closing a parenthesis just after it)."""
+    doc = sent.doc
+    return [
+        i
+        for i in range(sent.start, sent.end - 1)
+        if doc[i].text == ","
+        and doc[i + 1].lower_ in CLAUSE_SUBJECTS
+        and not any(t.text == "," for t in doc[i + 2 : min(sent.end, i + 2 + PARENTHESIS_WORDS)])
+    ]
+
+
 def assess(
     hits: list[Hit],
     sent: SentenceBounds,
@@ -159,12 +277,18 @@ def assess(
     """
     local = [h for h in hits if h.start >= sent.start and h.end <= sent.end]
     terminators = [h.start for h in local if h.trigger.category == "TERMINATE"]
+    clauses: list[int] | None = None  # for negations: the terminators and new clauses
     cues: list[str] = []
     hedged = False
     for hit in local:
         cat = hit.trigger.category
         if cat in ("TERMINATE", "PSEUDO"):
             continue
+        if cat == "NEGATED" and hit.end <= start:
+            if clauses is None:
+                clauses = terminators + _new_clauses(sent)
+            if not _in_scope(hit, sent, start, end, clauses):
+                continue
         inside = hit.start >= start and hit.end <= end
         if cat == "HEDGE":
             if not hedged and (inside or _in_scope(hit, sent, start, end, terminators)):
