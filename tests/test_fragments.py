@@ -41,6 +41,12 @@ CLAIMS = {
         ("Candida can't grow once you take our alkaline water daily.", "hostile-environment"),
         ("Disease cannot exist in a properly alkalized body.", "hostile-environment"),
     ],
+    "treatment words of ad copy and traditional medicine": [
+        ("Our wormwood tincture expels intestinal worms.", "disease-treatment"),
+        ("This decoction dispels damp-heat and eases joint pain.", "disease-treatment"),
+        ("Oil of oregano is a proven destroyer of fungal infections.", "disease-treatment"),
+        ("Goodbye bloating, hello flat tummy: try our ginger tea.", "disease-treatment"),
+    ],
     "many times better": [
         ("Our nano curcumin is 185 times more bioavailable than turmeric powder.", "efficacy-comparison"),
         ("Colloidal silver is a safer, gentler choice for ear infections.", "efficacy-comparison"),
@@ -56,6 +62,10 @@ NOT_CLAIMS = {
         ("The bacteria cannot survive boiling, so boil the water for a minute.", "hostile-environment"),
         ("Fish cannot survive in water with too little oxygen.", "hostile-environment"),
         ("The new bridge is ten times stronger than the old one.", "efficacy-comparison"),
+    ],
+    "words of the same families in other senses": [
+        ("Said goodbye to my sister at the station after her cancer check-up.", "disease-treatment"),
+        ("The study controls for age, smoking and diabetes.", "disease-treatment"),
     ],
     "negated, asked or debunked": [
         ("No herb cures nearly all diseases.", "cure-all"),
