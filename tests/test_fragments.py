@@ -19,6 +19,7 @@ CLAIMS = {
         ("Discover the secret to deeper sleep", "mechanism-effect"),
         ("Take this drink daily for healthier, more supple joints.", "mechanism-effect"),
         ("A natural melatonin production booster", "mechanism-effect"),
+        ("This tonic gives you a surge of energy within minutes.", "mechanism-effect"),
     ],
     "a good effect or a power of healing": [
         ("Our passionflower drops have a calming effect on the nervous system.", "mechanism-effect"),
@@ -47,6 +48,11 @@ CLAIMS = {
         ("Oil of oregano is a proven destroyer of fungal infections.", "disease-treatment"),
         ("Goodbye bloating, hello flat tummy: try our ginger tea.", "disease-treatment"),
     ],
+    "medicine words in product copy": [
+        ("100% drug-free and non-habit forming.", "safety-claim"),
+        ("Meet the Ozempic dupe everyone is talking about: our berberine capsules.", "drug-comparison"),
+        ("Our turmeric capsules are indicated for arthritis and gout.", "disease-treatment"),
+    ],
     "many times better": [
         ("Our nano curcumin is 185 times more bioavailable than turmeric powder.", "efficacy-comparison"),
         ("Colloidal silver is a safer, gentler choice for ear infections.", "efficacy-comparison"),
@@ -66,6 +72,8 @@ NOT_CLAIMS = {
     "words of the same families in other senses": [
         ("Said goodbye to my sister at the station after her cancer check-up.", "disease-treatment"),
         ("The study controls for age, smoking and diabetes.", "disease-treatment"),
+        ("My friend found a cheap dupe of that designer handbag.", "drug-comparison"),
+        ("Is this drug-free tea really non-habit forming?", "safety-claim"),
     ],
     "negated, asked or debunked": [
         ("No herb cures nearly all diseases.", "cure-all"),
