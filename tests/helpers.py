@@ -56,3 +56,26 @@ def headless_chrome(chromium: str, chromedriver: str, window_size: str):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service(chromedriver), options=options)
+
+
+def family_cases(table: dict[str, list[tuple[str, str]]]) -> list:
+    """``{family: [(sentence, rule id), ...]}`` as pytest params, each named by its family and sentence."""
+    import pytest
+
+    return [
+        pytest.param(text, rule, id=f"{family}: {text[:40]}") for family, rows in table.items() for text, rule in rows
+    ]
+
+
+def rule_ids(text: str) -> set[str]:
+    """The rule ids of the findings in ``text``."""
+    from analyzer import analyze
+
+    return {f.rule_id for f in analyze(text)}
+
+
+def gate_opens(text: str) -> bool:
+    """Whether the built-in gate lets ``text`` through to matching (it may hold a claim)."""
+    from analyzer.run.pipeline import get_pipeline
+
+    return get_pipeline((), scorer="").get_pipe("health_claims").may_claim(text)

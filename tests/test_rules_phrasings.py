@@ -6,8 +6,7 @@ Every sentence here is written for this test; none is taken from the evaluation 
 """
 
 import pytest
-
-from analyzer import analyze
+from helpers import family_cases, gate_opens, rule_ids
 
 CLAIMS = {
     "testimonial outcome": [
@@ -80,28 +79,19 @@ NOT_CLAIMS = {
 }
 
 
-def _cases(table):
-    return [
-        pytest.param(text, rule, id=f"{family}: {text[:40]}") for family, rows in table.items() for text, rule in rows
-    ]
-
-
-@pytest.mark.parametrize(("text", "rule"), _cases(CLAIMS))
+@pytest.mark.parametrize(("text", "rule"), family_cases(CLAIMS))
 def test_claim_phrasing_is_flagged(text, rule):
-    assert rule in {f.rule_id for f in analyze(text)}, text
+    assert rule in rule_ids(text), text
 
 
-@pytest.mark.parametrize(("text", "rule"), _cases(NOT_CLAIMS))
+@pytest.mark.parametrize(("text", "rule"), family_cases(NOT_CLAIMS))
 def test_look_alike_is_not_flagged(text, rule):
-    assert rule not in {f.rule_id for f in analyze(text)}, text
+    assert rule not in rule_ids(text), text
 
 
 def test_everyday_words_of_these_families_leave_the_gate_closed():
     """Testimonial and body words that everyday text is full of ("better", "work", "body") never
     open the gate alone: texts without health vocabulary stay as fast as before."""
-    from analyzer.run.pipeline import get_pipeline
-
-    component = get_pipeline((), scorer="").get_pipe("health_claims")
     for text in [
         "Has anyone tried the mint flavour, or is the original better?",
         "I walked the dog along the canal before work today.",
@@ -109,4 +99,4 @@ def test_everyday_words_of_these_families_leave_the_gate_closed():
         "The heart of the old town is busy on Saturdays.",
         "Our team is working late to ship every order.",
     ]:
-        assert not component.may_claim(text), text
+        assert not gate_opens(text), text
