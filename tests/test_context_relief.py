@@ -35,6 +35,7 @@ RELIEF = [
     ("She has not been sick even when the whole class had the flu.", "not"),
     ("Harmful bacteria can not survive in a high-oxygen environment.", "can not"),
     ("I take zinc at the first sniffle and the cold never progresses to the flu.", "never"),
+    ("Thanks to the valerian I haven't had a sleepless night in ages.", "haven't"),
 ]
 
 STILL_NEGATED = [
