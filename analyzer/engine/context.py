@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
+import numpy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
@@ -108,8 +109,24 @@ class ContextMatcher:
         ]
         pseudo = [h for h in raw if h.trigger.category == "PSEUDO"]
         if pseudo:
-            raw = [h for h in raw if h.trigger.category == "PSEUDO" or not any(_cancels(p, h) for p in pseudo)]
+            raw = _uncancelled(raw, pseudo)
         return read_relief(doc, raw, tags)
+
+
+def _uncancelled(hits: list[Hit], pseudo: list[Hit]) -> list[Hit]:
+    """``hits`` less those a pseudo-trigger cancels (:func:`_cancels`); each hit is checked against
+    the pseudo-triggers that start near it only (``pseudo`` comes in order of start)."""
+    starts = [p.start for p in pseudo]
+    longest = max(p.end - p.start for p in pseudo)
+    return [
+        h
+        for h in hits
+        if h.trigger.category == "PSEUDO"
+        or not any(
+            _cancels(p, h)
+            for p in pseudo[bisect.bisect_left(starts, h.start - longest) : bisect.bisect_left(starts, h.end)]
+        )
+    ]
 
 
 MODIFIERS = frozenset({"RELIEF", "CHANGE", "GAIN"})  # cues that modify other cues, never a claim
@@ -154,9 +171,15 @@ def read_relief(doc: Doc, hits: list[Hit], tags: Sequence[Tag] = ()) -> list[Hit
 
 
 def _clause_breaks(doc: Doc, hits: list[Hit]) -> list[int]:
-    """Where a clause ends, in order: terminators, sentence punctuation and line breaks."""
+    """Where a clause ends, in order: terminators, sentence punctuation and line breaks (read from
+    the doc's arrays: a Python loop over every token would cost more than the matching)."""
+    strings = doc.vocab.strings
+    orth = doc.to_array("ORTH")
+    punct = numpy.isin(orth, numpy.array([strings.add(p) for p in SENTENCE_PUNCT], dtype=orth.dtype))
+    spaces = numpy.flatnonzero(doc.to_array("IS_SPACE"))
     breaks = [h.start for h in hits if h.trigger.category == "TERMINATE"]
-    return sorted(breaks + [i for i, tok in enumerate(doc) if tok.text in SENTENCE_PUNCT or "\n" in tok.text])
+    breaks += [int(i) for i in spaces if "\n" in doc[int(i)].text]
+    return sorted(breaks + numpy.flatnonzero(punct).tolist())
 
 
 def _broken(breaks: list[int], start: int, end: int) -> bool:
