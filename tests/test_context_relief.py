@@ -99,6 +99,13 @@ NOT_CLAIMS = [
     "Echinacea did not shorten colds any more than a placebo did.",
     "Do not take ginkgo if you are on blood thinners.",
     "The tea has not helped my arthritis since I started it.",
+    "My arthritis has not gone away since I started the turmeric.",
+    "The migraines did not stop even when I doubled the dose of feverfew.",
+    "Zinc has not been shown to shorten colds as much as the ads claim.",
+    # the other cues still apply to a relief, a new clause or a gain
+    "Supporters say that since starting the tea they haven't had a cold.",
+    "Ginger doesn't prevent colds, it only eases a sore throat a little, researchers said.",
+    "The tea leads to better sleep, the company claimed in its ads.",
 ]
 
 
