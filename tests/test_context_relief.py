@@ -106,6 +106,8 @@ NOT_CLAIMS = [
     "Supporters say that since starting the tea they haven't had a cold.",
     "Ginger doesn't prevent colds, it only eases a sore throat a little, researchers said.",
     "The tea leads to better sleep, the company claimed in its ads.",
+    # disbelief in a claim is not amazement at an effect
+    "I can't believe people think turmeric cures cancer.",
 ]
 
 
@@ -132,6 +134,7 @@ def test_a_negation_does_not_reach_past_a_new_clause():
         ("The cleanse does nothing but flush the toxins out.", "does nothing but"),
         ("I have had no ill effects from the kava at all.", "no ill effects"),
         ("There is no danger in giving the drops to toddlers.", "no danger"),
+        ("I couldn't believe how quickly the balm cleared my rash.", "couldn't believe how"),
         ("You don't have to live with hay fever this spring.", "don't have to live with"),
         ("We know what works for acne and what doesn't: tea tree gel clears it.", "what doesn't"),
     ],
