@@ -83,6 +83,7 @@ CLAIMS = [
     "I have lupus (an autoimmune disease that causes joint pain) and turmeric worked for me.",
     "Our chamomile drops are a gentle yet effective remedy for colic.",
     "Our adaptogen blend addresses the root cause of fatigue.",
+    "Our throat spray has been used successfully for decades to treat tonsillitis.",
 ]
 
 
@@ -108,6 +109,8 @@ NOT_CLAIMS = [
     "The tea leads to better sleep, the company claimed in its ads.",
     # disbelief in a claim is not amazement at an effect
     "I can't believe people think turmeric cures cancer.",
+    # plain history stays history
+    "Hawthorn has been used for centuries in folk medicine to treat heart complaints.",
 ]
 
 
