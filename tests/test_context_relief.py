@@ -35,6 +35,7 @@ RELIEF = [
     ("She has not been sick even when the whole class had the flu.", "not"),
     ("Harmful bacteria can not survive in a high-oxygen environment.", "can not"),
     ("I take zinc at the first sniffle and the cold never progresses to the flu.", "never"),
+    ("Thanks to the valerian I haven't had a sleepless night in ages.", "haven't"),
 ]
 
 STILL_NEGATED = [
@@ -82,6 +83,7 @@ CLAIMS = [
     "I have lupus (an autoimmune disease that causes joint pain) and turmeric worked for me.",
     "Our chamomile drops are a gentle yet effective remedy for colic.",
     "Our adaptogen blend addresses the root cause of fatigue.",
+    "Our throat spray has been used successfully for decades to treat tonsillitis.",
 ]
 
 
@@ -98,6 +100,17 @@ NOT_CLAIMS = [
     "Echinacea did not shorten colds any more than a placebo did.",
     "Do not take ginkgo if you are on blood thinners.",
     "The tea has not helped my arthritis since I started it.",
+    "My arthritis has not gone away since I started the turmeric.",
+    "The migraines did not stop even when I doubled the dose of feverfew.",
+    "Zinc has not been shown to shorten colds as much as the ads claim.",
+    # the other cues still apply to a relief, a new clause or a gain
+    "Supporters say that since starting the tea they haven't had a cold.",
+    "Ginger doesn't prevent colds, it only eases a sore throat a little, researchers said.",
+    "The tea leads to better sleep, the company claimed in its ads.",
+    # disbelief in a claim is not amazement at an effect
+    "I can't believe people think turmeric cures cancer.",
+    # plain history stays history
+    "Hawthorn has been used for centuries in folk medicine to treat heart complaints.",
 ]
 
 
@@ -124,6 +137,7 @@ def test_a_negation_does_not_reach_past_a_new_clause():
         ("The cleanse does nothing but flush the toxins out.", "does nothing but"),
         ("I have had no ill effects from the kava at all.", "no ill effects"),
         ("There is no danger in giving the drops to toddlers.", "no danger"),
+        ("I couldn't believe how quickly the balm cleared my rash.", "couldn't believe how"),
         ("You don't have to live with hay fever this spring.", "don't have to live with"),
         ("We know what works for acne and what doesn't: tea tree gel clears it.", "what doesn't"),
     ],

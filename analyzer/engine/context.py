@@ -28,8 +28,10 @@ Two families of cues modify other cues rather than claims (:func:`read_relief`):
 
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
+import numpy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
@@ -107,12 +109,29 @@ class ContextMatcher:
         ]
         pseudo = [h for h in raw if h.trigger.category == "PSEUDO"]
         if pseudo:
-            raw = [h for h in raw if h.trigger.category == "PSEUDO" or not any(_cancels(p, h) for p in pseudo)]
+            raw = _uncancelled(raw, pseudo)
         return read_relief(doc, raw, tags)
+
+
+def _uncancelled(hits: list[Hit], pseudo: list[Hit]) -> list[Hit]:
+    """``hits`` less those a pseudo-trigger cancels (:func:`_cancels`); each hit is checked against
+    the pseudo-triggers that start near it only (``pseudo`` comes in order of start)."""
+    starts = [p.start for p in pseudo]
+    longest = max(p.end - p.start for p in pseudo)
+    return [
+        h
+        for h in hits
+        if h.trigger.category == "PSEUDO"
+        or not any(
+            _cancels(p, h)
+            for p in pseudo[bisect.bisect_left(starts, h.start - longest) : bisect.bisect_left(starts, h.end)]
+        )
+    ]
 
 
 MODIFIERS = frozenset({"RELIEF", "CHANGE", "GAIN"})  # cues that modify other cues, never a claim
 SENTENCE_PUNCT = frozenset({".", "!", "?", ";"})
+FRAME_REACH = 8  # the scope of a relief frame whose trigger sets none
 DEFINING_SKIPS = frozenset(
     {"can", "may", "could", "might", "will", "often", "also", "usually", "sometimes", "commonly"}
 )
@@ -135,13 +154,16 @@ def read_relief(doc: Doc, hits: list[Hit], tags: Sequence[Tag] = ()) -> list[Hit
         i for t in tags if t.cls in BENEFIT_CLASSES and t.start not in condition_ends for i in range(t.start, t.end)
     )
     breaks = _clause_breaks(doc, rest) if frames else []
+    frames.sort(key=lambda h: h.start)
+    # how far from a negation a frame may start: its scope, and its own length before it
+    window = max((f.trigger.max_scope or FRAME_REACH) + f.end - f.start for f in frames) if frames else 0
     out = []
     for h in rest:
         cat = h.trigger.category
         if cat == "RISK" and (h.end in gains or (condition_ends and _defines(doc, h, condition_ends))):
             continue
         if cat == "NEGATED" and h.trigger.direction == "forward" and frames:
-            frame = _relief_frame(h, frames, denials, breaks)
+            frame = _relief_frame(h, frames, denials, breaks, window)
             if frame is not None:
                 h = Hit(frame.trigger, h.start, h.end)
         out.append(h)
@@ -149,9 +171,21 @@ def read_relief(doc: Doc, hits: list[Hit], tags: Sequence[Tag] = ()) -> list[Hit
 
 
 def _clause_breaks(doc: Doc, hits: list[Hit]) -> list[int]:
-    """Where a clause ends: terminators, sentence punctuation and line breaks."""
+    """Where a clause ends, in order: terminators, sentence punctuation and line breaks (read from
+    the doc's arrays: a Python loop over every token would cost more than the matching)."""
+    strings = doc.vocab.strings
+    orth = doc.to_array("ORTH")
+    punct = numpy.isin(orth, numpy.array([strings.add(p) for p in SENTENCE_PUNCT], dtype=orth.dtype))
+    spaces = numpy.flatnonzero(doc.to_array("IS_SPACE"))
     breaks = [h.start for h in hits if h.trigger.category == "TERMINATE"]
-    return breaks + [i for i, tok in enumerate(doc) if tok.text in SENTENCE_PUNCT or "\n" in tok.text]
+    breaks += [int(i) for i in spaces if "\n" in doc[int(i)].text]
+    return sorted(breaks + numpy.flatnonzero(punct).tolist())
+
+
+def _broken(breaks: list[int], start: int, end: int) -> bool:
+    """Whether a clause ends at a token in [start, end) (``breaks`` in order)."""
+    i = bisect.bisect_left(breaks, start)
+    return i < len(breaks) and breaks[i] < end
 
 
 def _defines(doc: Doc, hit: Hit, defined_ends: set[int]) -> bool:
@@ -165,20 +199,25 @@ def _defines(doc: Doc, hit: Hit, defined_ends: set[int]) -> bool:
     return j + 1 in defined_ends
 
 
-def _relief_frame(neg: Hit, frames: list[Hit], denials: set[int], breaks: list[int]) -> Hit | None:
+def _relief_frame(neg: Hit, frames: list[Hit], denials: set[int], breaks: list[int], window: int) -> Hit | None:
     """The RELIEF frame that makes negation ``neg`` an outcome: in the same clause, within the
     frame's scope, and with no benefit or change among the words the negation governs."""
     reach = neg.trigger.max_scope or 6
-    for frame in frames:
-        scope = frame.trigger.max_scope or 8
+    # (``frames`` in order of start; only those within ``window`` tokens can reach the negation)
+    first = bisect.bisect_left(frames, neg.start - window, key=lambda h: h.start)
+    for frame in frames[first:]:
+        if frame.start > neg.end + window:
+            break
+        scope = frame.trigger.max_scope or FRAME_REACH
         if frame.start >= neg.end:  # "no heartburn since ..."
-            if frame.start - neg.end > scope or any(neg.end <= b < frame.start for b in breaks):
+            if frame.start - neg.end > scope or _broken(breaks, neg.end, frame.start):
                 continue
             governed = range(neg.end, frame.start)
         elif frame.end <= neg.start:  # "since I started it, no heartburn"
-            if neg.start - frame.end > scope or any(frame.end <= b < neg.start for b in breaks):
+            if neg.start - frame.end > scope or _broken(breaks, frame.end, neg.start):
                 continue
-            stop = min([b for b in breaks if b >= neg.end] + [neg.end + reach])
+            after = bisect.bisect_left(breaks, neg.end)
+            stop = neg.end + reach if after == len(breaks) else min(breaks[after], neg.end + reach)
             governed = range(neg.end, stop)
         else:
             continue
