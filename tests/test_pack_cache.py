@@ -110,7 +110,7 @@ def test_results_are_the_same_with_and_without_the_cache(cache_dir: Path, tmp_pa
     monkeypatch.delenv("HEALTHCLAIMS_NO_CACHE")
     loader.cached_pack.cache_clear()
     cold = findings(get_pipeline(patterns))  # fills the cache
-    assert len(entries(cache_dir, "terms")) == 1
+    assert len(entries(cache_dir, "compiled")) == 1
     loader.cached_pack.cache_clear()
     warm = findings(get_pipeline(patterns))  # reads it
     loader.cached_pack.cache_clear()
