@@ -40,7 +40,6 @@ from .context import ContextMatcher, Hit, assess
 from .evidence import EvidenceIndex
 from .gate import (
     NAMED_PRODUCT,
-    Anchors,
     Gate,
     ProductNames,
     Screen,
@@ -83,7 +82,7 @@ class Compiled(NamedTuple):
 
     term_keys: dict[tuple[str, str], list[tuple[int, ...]]]  # LexiconTagger.term_keys
     context_keys: list[tuple[str, list[tuple[int, ...]]]]  # ContextMatcher.keys
-    anchors: Anchors | None
+    anchor_words: frozenset[str] | None  # Anchors.words (None: no gate; every doc is examined)
     gate: Gate | None
 
 
@@ -115,7 +114,8 @@ class HealthClaims:
         if cached is None:
             anchors = choose_anchors(self.tagger.term_docs, self.matcher.patterns, split_pieces(nlp.tokenizer))
             gate = build_gate(nlp, anchors, product_names)
-            cached = Compiled(self.tagger.term_keys, self.context.keys, anchors, gate)
+            words = None if anchors is None else anchors.words
+            cached = Compiled(self.tagger.term_keys, self.context.keys, words, gate)
             if key:
                 pack_cache.store("compiled", key, cached)
         # the gate on raw text, exact only for the tokenizer it was built for (see gate_holds_for)
@@ -124,7 +124,7 @@ class HealthClaims:
         self.words = WordTypes(
             nlp.vocab,
             self.matcher.literal_info,
-            None if cached.anchors is None else cached.anchors.words,
+            cached.anchor_words,
             lambda text: product_names.condition(text) is not None,
         )
         self.segmenter = Segmenter()
