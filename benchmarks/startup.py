@@ -11,8 +11,9 @@ whose speed swings affects every case alike:
 - ``no cache``: ``HEALTHCLAIMS_NO_CACHE=1`` (what every run cost before the cache);
 - the floors: ``python`` (``python -c pass``), ``spacy`` (``import spacy``) and ``blank en``
   (``import spacy; spacy.blank("en")``: spaCy and the one English tokenizer the pipeline
-  needs, about 1,350 special cases and its affix regexes), the least any run that tokenizes
-  can cost.
+  needs, about 1,350 special cases and its affix regexes), about the least any run that
+  tokenizes can cost (a scan can come in a little under it: it builds the same tokenizer without
+  resolving spaCy's config, and runs fewer collections).
 
 Each is run on a line with a claim (the whole pipeline, scorer included) and on
 a line without health words (the gate stops it before tokenizing, spaCy is never imported).
@@ -25,6 +26,13 @@ the environment an editable install would compile the project's source on every 
 
     python benchmarks/startup.py --runs 5
 
+On a shared machine wall times swing with the load; ``--instructions`` counts instead the
+instructions each warm case and floor executes (one run each under Valgrind's callgrind, with a
+fixed hash seed), which no load changes: about 5 G instructions a second on an idle core, though
+a start-up runs at its own pace (page faults, file reads). It takes a few minutes.
+
+    python benchmarks/startup.py --instructions
+
 Measured on 2026-12-04 (2 shared cores): see the README's "Speed" table.
 """
 
@@ -32,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -65,11 +74,17 @@ def timed(cmd: list[str], env: dict[str, str], cwd: str) -> float:
     return time.perf_counter() - start
 
 
-def measure(runs: int, tmp: str) -> dict[tuple[str, str], list[float]]:
-    """Wall times of every case on every line, and of the floors (keyed (floor, "")), round by round."""
+def environment(tmp: str) -> dict[str, str]:
+    """The runs' environment: the cache on, bytecode written to a folder of ``tmp``."""
     base = dict(os.environ, NO_COLOR="1", PYTHONPYCACHEPREFIX=str(Path(tmp) / "bytecode"))
     for name in ("HEALTHCLAIMS_NO_CACHE", "PYTHONDONTWRITEBYTECODE"):
         base.pop(name, None)
+    return base
+
+
+def measure(runs: int, tmp: str) -> dict[tuple[str, str], list[float]]:
+    """Wall times of every case on every line, and of the floors (keyed (floor, "")), round by round."""
+    base = environment(tmp)
     files = {}
     for k, (name, text) in enumerate(LINES.items()):
         files[name] = Path(tmp) / f"line{k}.txt"
@@ -96,10 +111,52 @@ def measure(runs: int, tmp: str) -> dict[tuple[str, str], list[float]]:
     return times
 
 
+def instructions(cmd: list[str], env: dict[str, str], cwd: str) -> int:
+    """What ``cmd`` executes, counted by callgrind (its own output discarded)."""
+    counted = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+        env=dict(env, PYTHONHASHSEED="0"),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = re.search(r"Collected : (\d+)", counted.stderr)
+    if found is None:
+        raise SystemExit(f"callgrind counted nothing: {counted.stderr[-500:]}")
+    return int(found.group(1))
+
+
+def count_instructions(tmp: str) -> None:
+    """Print the instructions of the warm cases and of the floors, each run once (after a run that
+    fills the cache and the bytecode folder)."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs Valgrind (apt-get install valgrind)")
+    env = dict(environment(tmp), HEALTHCLAIMS_CACHE_DIR=str(Path(tmp) / "warm-cache"))
+    runs = {}
+    for k, (name, text) in enumerate(LINES.items()):
+        path = Path(tmp) / f"line{k}.txt"
+        path.write_text(text)
+        runs[f"warm, {name}"] = [*command(), "scan", "--no-config", "--fail-on", "none", str(path)]
+    runs.update({floor: [sys.executable, "-c", code] for floor, code in FLOORS.items()})
+    counts = {}
+    for label, cmd in runs.items():
+        timed(cmd, env, tmp)  # fills the cache and the bytecode folder
+        counts[label] = instructions(cmd, env, tmp)
+        print(f"{label:<26} {counts[label] / 1e9:6.3f} G instructions", flush=True)
+    floor = counts["blank en"]
+    print(f"warm claim line over the blank-English floor: {(counts['warm, claim'] - floor) / 1e9:+.3f} G")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7, help="runs of each case (the median is printed)")
+    parser.add_argument("--instructions", action="store_true", help="count instructions (callgrind) instead")
     args = parser.parse_args()
+    if args.instructions:
+        with tempfile.TemporaryDirectory() as tmp:
+            count_instructions(tmp)
+        return
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         times = measure(args.runs, tmp)

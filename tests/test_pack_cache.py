@@ -110,7 +110,7 @@ def test_results_are_the_same_with_and_without_the_cache(cache_dir: Path, tmp_pa
     monkeypatch.delenv("HEALTHCLAIMS_NO_CACHE")
     loader.cached_pack.cache_clear()
     cold = findings(get_pipeline(patterns))  # fills the cache
-    assert len(entries(cache_dir, "terms")) == 1
+    assert len(entries(cache_dir, "compiled")) == 1
     loader.cached_pack.cache_clear()
     warm = findings(get_pipeline(patterns))  # reads it
     loader.cached_pack.cache_clear()
@@ -127,7 +127,7 @@ def test_texts_the_cached_gate_stops_need_no_pipeline(cache_dir: Path, monkeypat
     spec = EngineSpec(scorer="")
     docs = [Document(f"d{k}", f"d{k}.txt", text) for k, text in enumerate(TEXTS)]
     monkeypatch.setattr(pipeline, "_BUILT", {})
-    monkeypatch.setattr(pipeline, "_GATES_STORED", set())
+    monkeypatch.setattr(pipeline, "_GATES_CACHED", set())
     expected = [[f.to_dict() for f in r.findings] for r in scan_documents(docs, spec, batch_size=1)]
     assert len(entries(cache_dir, "gate")) == 1
 

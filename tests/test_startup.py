@@ -1,6 +1,9 @@
 """Start-up: the scorer loads without building English's tokenizer and scores exactly as spaCy's
 own loading does; a folder that is not a scorer is HC223; a start from a warm pack cache never
-imports the YAML parser or JSON Schema; the pack cache leaves the cyclic collector as it found it.
+imports the YAML parser or JSON Schema; the pack cache leaves the cyclic collector as it found it;
+a component built from the cache's compiled entry tokenizes nothing and finds what a cold one finds,
+a changed pack gets its own entry and a damaged one is rebuilt; the pipeline's blank English is
+spacy.blank("en")'s.
 
 Every sentence here is our own writing. Speed itself is measured in benchmarks/startup.py.
 """
@@ -19,11 +22,11 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from analyzer.engine import scoring
+from analyzer.engine import component, context, scoring
 from analyzer.engine.scoring import ClaimScorer, LabelledView, load_scorer
 from analyzer.errors import HealthClaimsError
-from analyzer.packs import cache
-from analyzer.run.pipeline import analyze_many, get_pipeline
+from analyzer.packs import cache, loader
+from analyzer.run.pipeline import analyze_many, blank_english, get_pipeline
 
 SENTENCES = [
     "Our kava drops cure anxiety.",
@@ -158,3 +161,87 @@ def test_a_warm_start_imports_neither_yaml_nor_json_schema(tmp_path: Path):
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr + runs[1].stderr
     assert runs[0].stdout.strip() == "['jsonschema', 'yaml']"  # cold: the pack is read from its files
     assert runs[1].stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------------ the compiled entry and blank English
+
+NEGATION = "description: ours\ntriggers:\n  - id: mine-negation\n    category: NEGATED\n    direction: forward\n"
+NEGATED = ["Glorp, our kava drops cure anxiety.", "Blorf, our kava drops cure anxiety.", "Our kava drops cure anxiety."]
+
+
+def found(nlp) -> list[list[dict]]:
+    return [[f.to_dict() for f in fs] for fs in analyze_many(NEGATED + SENTENCES, nlp)]
+
+
+def compiled_entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("compiled-*.pickle"))
+
+
+@pytest.fixture()
+def own_pack(tmp_path: Path, monkeypatch) -> tuple[str, ...]:
+    """A pack with a negation trigger of our own ("glorp"), a private cache, no pack kept in memory."""
+    monkeypatch.setenv("HEALTHCLAIMS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("HEALTHCLAIMS_NO_CACHE", raising=False)
+    (tmp_path / "pack" / "context").mkdir(parents=True)
+    (tmp_path / "pack" / "context" / "mine.yaml").write_text(NEGATION + "    phrases: [glorp]\n", encoding="utf-8")
+    loader.cached_pack.cache_clear()
+    yield (str(tmp_path / "pack"),)
+    loader.cached_pack.cache_clear()
+
+
+def test_a_warm_component_tokenizes_no_term_or_phrase_and_finds_the_same(own_pack, tmp_path: Path, monkeypatch):
+    cold = found(get_pipeline(own_pack, scorer=""))
+    assert len(compiled_entries(tmp_path / "cache")) == 1
+    for module, name in ((context, "phrase_keys"), (component, "choose_anchors"), (component, "build_gate")):
+        monkeypatch.setattr(module, name, refuse)
+    nlp = get_pipeline(own_pack, scorer="")
+    assert nlp.get_pipe("health_claims").tagger.term_docs is None  # the terms were not tokenized
+    warm = found(nlp)
+    assert warm == cold
+    assert cold[0] == [] and cold[1] and cold[2]  # "glorp" negates; the trigger came from the cache
+
+
+def refuse(*args, **kwargs):
+    raise AssertionError("built what the compiled entry holds")
+
+
+def test_a_changed_pack_gets_its_own_compiled_entry(own_pack, tmp_path: Path):
+    first = found(get_pipeline(own_pack, scorer=""))
+    (tmp_path / "pack" / "context" / "mine.yaml").write_text(NEGATION + "    phrases: [blorf]\n", encoding="utf-8")
+    loader.cached_pack.cache_clear()
+    second = found(get_pipeline(own_pack, scorer=""))
+    assert len(compiled_entries(tmp_path / "cache")) == 2
+    assert first[:2] != second[:2] and second[0] and second[1] == []  # now "blorf" negates, "glorp" does not
+    assert first[2:] == second[2:]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "flip", "another shape"])
+def test_a_corrupt_compiled_entry_is_ignored_and_rewritten(own_pack, tmp_path: Path, damage: str):
+    expected = found(get_pipeline(own_pack, scorer=""))
+    (entry,) = compiled_entries(tmp_path / "cache")
+    data = entry.read_bytes()
+    if damage == "another shape":  # a well-formed entry that is not a Compiled (the terms alone, as before)
+        key = entry.stem.split("-", 1)[1]
+        cache.store("compiled", key, ({"SUBSTANCE|kava": [(1, 2)]}, None))
+    else:
+        entry.write_bytes(b"not an entry" if damage == "garbage" else data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:])
+    loader.cached_pack.cache_clear()
+    assert found(get_pipeline(own_pack, scorer="")) == expected
+    assert entry.read_bytes() == data  # rebuilt whole
+
+
+def test_blank_english_is_spacy_blank_english():
+    """The pipeline's English is spacy.blank("en")'s: the same tokenizer (special cases, affix rules,
+    URL and token matches, serialised byte for byte) and the same tokens, so the pack cache's keys
+    and the gate hold for both."""
+    ours, blank = blank_english(), spacy.blank("en")
+    assert ours.tokenizer.to_bytes() == blank.tokenizer.to_bytes()
+    assert ours.vocab.to_bytes() == blank.vocab.to_bytes()
+    assert cache.compiled_key("f", ours) == cache.compiled_key("f", blank) is not None
+    text = (
+        "Don't miss it!! Our 2-in-1 kava drops (50 ml) can't hurt — they're 100% natural, e.g. for U.K. "
+        "buyers: see https://example.com/kava?x=1 or mail shop@example.com :-) at 9:30am, 3.5mg/day; "
+        "it’s “clinically proven”… Vitamin-D3 & zinc can’t cure COVID-19, doesn't it? ¿Qué? 10km/h\n\n"
+        "Naïve co-op role-play, the U.S.A.'s rock'n'roll, O'Neill's #1 fan @kava_fan #wellness ($19.99)."
+    )
+    assert [(t.idx, t.text, t.whitespace_) for t in ours(text)] == [(t.idx, t.text, t.whitespace_) for t in blank(text)]

@@ -515,6 +515,17 @@ def main() -> None:
     """Console entry point: no traceback reaches the user."""
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     try:
+        _run()
+    finally:
+        # The process ends here: its objects need no collecting. The interpreter collects once more
+        # as it exits, walking every object a scan made (spaCy's, the pack, the pipeline): some
+        # 0.15 G instructions, 3 % of a one-line scan. Frozen objects are not walked; files, the
+        # output included, are closed and flushed before this (and standard output as Python exits).
+        gc.freeze()
+
+
+def _run() -> None:
+    try:
         app()
     except HealthClaimsError as exc:
         for prob in exc.problems:

@@ -27,6 +27,7 @@ Findings are stored on ``doc._.health_claims`` and as spans in
 from __future__ import annotations
 
 import bisect
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -37,7 +38,16 @@ from ..packs.loader import PatternPack, cached_pack, load_pack
 from .claims import CONVENTIONAL_SUBJECT, NO_SUBJECT, Candidate, FindingBuilder, dedupe
 from .context import ContextMatcher, Hit, assess
 from .evidence import EvidenceIndex
-from .gate import NAMED_PRODUCT, ProductNames, Screen, build_gate, choose_anchors, split_pieces, tokenizer_state
+from .gate import (
+    NAMED_PRODUCT,
+    Gate,
+    ProductNames,
+    Screen,
+    build_gate,
+    choose_anchors,
+    split_pieces,
+    tokenizer_state,
+)
 from .rulematch import RuleMatcher, Tag
 from .scoring import (
     RULED,
@@ -64,6 +74,18 @@ if not Doc.has_extension("health_claims_suppressed"):
 SUBJECT_CLASSES = frozenset({"SUBSTANCE", "DRUG", "PRONOUN", NAMED_PRODUCT})
 
 
+class Compiled(NamedTuple):
+    """What the component builds from its pack for one tokenizer, kept in the pack cache (kind
+    ``compiled``, keyed by :func:`~analyzer.packs.cache.compiled_key`: the pack's fingerprint and
+    the tokenizer's rules): tokenizing every lexicon term and context phrase, and building the gate
+    from their words, were most of the cost of building the component."""
+
+    term_keys: dict[tuple[str, str], list[tuple[int, ...]]]  # LexiconTagger.term_keys
+    context_keys: list[tuple[str, list[tuple[int, ...]]]]  # ContextMatcher.keys
+    anchor_words: frozenset[str] | None  # Anchors.words (None: no gate; every doc is examined)
+    gate: Gate | None
+
+
 class HealthClaims:
     """Finds health claims in a doc; see the module docstring for its stages."""
 
@@ -82,28 +104,30 @@ class HealthClaims:
         self.pack = pack
         self.rules = {r.id: r for r in pack.active_rules()}
         product_names = ProductNames(pack)
-        # the tokenized terms and the gate's anchors, from the pack cache when it holds them
+        # the tokenized terms and phrases, the anchors and the gate: from the pack cache when it holds them
         key = pack_cache.compiled_key(pack.fingerprint, nlp)
-        cached = pack_cache.load("terms", key) if key else None
-        self.tagger = LexiconTagger(nlp, pack, product_names, cached[0] if cached else None)
+        cached = pack_cache.load("compiled", key) if key else None
+        cached = cached if isinstance(cached, Compiled) else None
+        self.tagger = LexiconTagger(nlp, pack, product_names, cached.term_keys if cached else None)
         self.matcher = RuleMatcher({r.id: r.patterns for r in self.rules.values()}, pack.groups, nlp.vocab)
-        if cached:
-            anchors = cached[1]
-        else:
+        self.context = ContextMatcher(nlp.vocab, pack, nlp.tokenizer, cached.context_keys if cached else None)
+        if cached is None:
             anchors = choose_anchors(self.tagger.term_docs, self.matcher.patterns, split_pieces(nlp.tokenizer))
+            gate = build_gate(nlp, anchors, product_names)
+            words = None if anchors is None else anchors.words
+            cached = Compiled(self.tagger.term_keys, self.context.keys, words, gate)
             if key:
-                pack_cache.store("terms", key, (self.tagger.term_keys, anchors))
+                pack_cache.store("compiled", key, cached)
         # the gate on raw text, exact only for the tokenizer it was built for (see gate_holds_for)
-        self.gate = build_gate(nlp, anchors, product_names)
+        self.gate = cached.gate
         self._gate_tokenizer = tokenizer_state(nlp.tokenizer)
         self.words = WordTypes(
             nlp.vocab,
             self.matcher.literal_info,
-            None if anchors is None else anchors.words,
+            cached.anchor_words,
             lambda text: product_names.condition(text) is not None,
         )
         self.segmenter = Segmenter()
-        self.context = ContextMatcher(nlp.vocab, pack, nlp.tokenizer)
         self._generic_substances = frozenset(e.id for e in pack.entries("SUBSTANCE") if e.generic)
         self.findings = FindingBuilder(pack, EvidenceIndex(pack, limit=evidence_limit))
         self.scored_rules = scored_claim_rules(pack)

@@ -75,15 +75,25 @@ class Hit(NamedTuple):
     end: int
 
 
+def phrase_keys(triggers, make_doc) -> list[tuple[str, list[tuple[int, ...]]]]:
+    """(trigger id, its phrases and their typographic variants tokenized by ``make_doc``, as tuples
+    of LOWER hashes: what the PhraseMatcher matches on) in order, and last the opening quotation
+    marks, each a possible headline quotation (see :func:`is_headline_quote`)."""
+    phrases = [(trig.id, [*trig.phrases, *typographic_variants(trig.phrases)]) for trig in triggers]
+    phrases.append((HEADLINE_QUOTE.id, sorted(OPENING_QUOTES)))
+    return [(key, [tuple(t.lower for t in doc) for doc in make_doc.pipe(texts)]) for key, texts in phrases]
+
+
 class ContextMatcher:
-    def __init__(self, vocab, pack: PatternPack, make_doc):
+    def __init__(self, vocab, pack: PatternPack, make_doc, keys: list[tuple[str, list[tuple[int, ...]]]] | None = None):
+        """``keys``: :attr:`keys` of a matcher built for the same pack and tokenizer (from the pack
+        cache); without them, every phrase is tokenized (:func:`phrase_keys`)."""
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
         self.triggers = dict(pack.triggers)
-        for trig in self.triggers.values():
-            self.matcher.add(trig.id, list(make_doc.pipe([*trig.phrases, *typographic_variants(trig.phrases)])))
+        self.keys = phrase_keys(self.triggers.values(), make_doc) if keys is None else keys
+        for key, phrases in self.keys:
+            self.matcher.add(key, phrases)
         self._by_key = {vocab.strings.add(trig.id): trig for trig in self.triggers.values()}
-        # opening quotation marks, each a possible headline quotation (see is_headline_quote)
-        self.matcher.add(HEADLINE_QUOTE.id, list(make_doc.pipe(sorted(OPENING_QUOTES))))
         self._quote_key = vocab.strings.add(HEADLINE_QUOTE.id)
         # Forward triggers written as labels ("claim :", "myth :"): the segmenter ends a sentence
         # at such a label when a capital follows ("Claim: Ginger cures..."), so their hit is

@@ -1,11 +1,12 @@
 """A per-user, on-disk cache of compiled pattern packs.
 
 Loading a pack parses YAML and validates every file against its JSON Schema;
-building the component tokenizes every lexicon term. Both results depend only on
-the pack's files (and, for tokenized terms, on the tokenizer), so they are kept
-in a cache keyed by a hash of everything they are made from: the files' bytes,
-the schemas, this tool's version and source, and Python's version. Changing any
-of these gives a new key; an entry is never updated in place.
+building the component tokenizes every lexicon term and context phrase and builds
+the gate from their words. These results depend only on the pack's files (and,
+for what is tokenized, on the tokenizer), so they are kept in a cache keyed by a
+hash of everything they are made from: the files' bytes, the schemas, this tool's
+version and source, and Python's version (kinds ``pack``, ``compiled`` and
+``gate``). Changing any of these gives a new key; an entry is never updated in place.
 
 The cache is safe to delete at any time. It lives in ``$HEALTHCLAIMS_CACHE_DIR``,
 else ``$XDG_CACHE_HOME/healthclaims``, else ``~/.cache/healthclaims``, in a
@@ -74,9 +75,9 @@ def code_stamp() -> str:
 
 
 def compiled_key(fingerprint: str | None, nlp) -> str | None:
-    """The cache key of what a pack compiles to in ``nlp`` (its tokenized terms): the pack's
-    fingerprint and everything of the tokenizer that decides how a term is split and
-    lower-cased; None when the tokenizer cannot be told apart from another (a custom one)."""
+    """The cache key of what a pack compiles to in ``nlp`` (its tokenized terms and phrases, its
+    gate): the pack's fingerprint and everything of the tokenizer that decides how a term is split
+    and lower-cased; None when the tokenizer cannot be told apart from another (a custom one)."""
     tokenizer = getattr(nlp, "tokenizer", None)
     rules = getattr(tokenizer, "rules", None)
     if fingerprint is None or rules is None or type(tokenizer).__module__ != "spacy.tokenizer":

@@ -9,6 +9,7 @@ are mapped back to the original text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import deque
 from importlib import metadata
@@ -37,7 +38,7 @@ MAX_FINDINGS = 10_000
 # to build from the pack cache; a new word costs some 0.5 to 1 KB, counting the scorer's vocabulary).
 MAX_NEW_STRINGS = 50_000
 _BUILT: dict[EngineSpec, tuple[Language, int]] = {}  # spec -> (pipeline, strings when built)
-_GATES_STORED: set[str] = set()  # gate cache keys this process has written
+_GATES_CACHED: set[str] = set()  # gate cache keys this process has read or written (none to write again)
 
 
 def pipeline_for(spec: EngineSpec) -> Language:
@@ -56,9 +57,9 @@ def pipeline_for(spec: EngineSpec) -> Language:
     nlp = get_pipeline(spec.patterns, scorer=spec.scorer, min_confidence=spec.min_confidence)
     _BUILT[spec] = (nlp, len(nlp.vocab.strings))
     key = _gate_key(spec)
-    if key and key not in _GATES_STORED and fast_path(nlp) is not None:
+    if key and key not in _GATES_CACHED and fast_path(nlp) is not None:
         pack_cache.store("gate", key, nlp.get_pipe("health_claims").gate)
-        _GATES_STORED.add(key)
+        _GATES_CACHED.add(key)
     return nlp
 
 
@@ -70,7 +71,13 @@ def _gate_key(spec: EngineSpec) -> str | None:
     fingerprint = cached_pack(tuple(spec.patterns)).fingerprint
     if fingerprint is None:
         return None
-    return hashlib.sha256(f"{fingerprint}|spacy {metadata.version('spacy')}|blank en".encode()).hexdigest()
+    return hashlib.sha256(f"{fingerprint}|spacy {_spacy_version()}|blank en".encode()).hexdigest()
+
+
+@functools.cache
+def _spacy_version() -> str:
+    """spaCy's installed version, read without importing it."""
+    return metadata.version("spacy")
 
 
 def screen_for(spec: EngineSpec) -> Callable[[str], bool] | None:
@@ -84,6 +91,7 @@ def screen_for(spec: EngineSpec) -> Callable[[str], bool] | None:
     gate = pack_cache.load("gate", key) if key else None
     if gate is None or not hasattr(gate, "screen"):
         return None
+    _GATES_CACHED.add(key)
     return lambda text: len(text) > CHUNK_CHARS or gate.screen(text).may_claim
 
 
@@ -95,11 +103,9 @@ def get_pipeline(
 ) -> Language:
     """spaCy's blank English with the ``health_claims`` component. ``scorer``: ``"builtin"``, a
     folder written by ``healthclaims train``, or ``""`` for rules alone."""
-    import spacy
-
     from ..engine import component  # noqa: F401  (registers the spaCy factories)
 
-    nlp = spacy.blank("en")
+    nlp = blank_english()
     # health_claims finds sentence boundaries itself (and marks them on docs that
     # pass through it); add "healthclaims_sentencizer" first to segment docs before it.
     config = {
@@ -111,6 +117,19 @@ def get_pipeline(
     nlp.add_pipe("health_claims", config=config)
     nlp.max_length = CHUNK_CHARS * 2
     return nlp
+
+
+def blank_english() -> Language:
+    """spaCy's blank English, as ``spacy.blank("en")`` makes it: English with the tokenizer and
+    vectors of spaCy's default config, made by the same functions (``spacy.Tokenizer.v1``,
+    ``spacy.Vectors.v1``) without resolving that config through spaCy's registry and validating
+    it, some 0.02 s of a start-up. Its tokenizer is spaCy's blank English one: the same special
+    cases and affix rules, and tokens (tests/test_startup.py compares them)."""
+    from spacy.lang.en import English
+    from spacy.language import create_tokenizer
+    from spacy.vectors import create_mode_vectors
+
+    return English(create_tokenizer=create_tokenizer(), create_vectors=create_mode_vectors())
 
 
 def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
