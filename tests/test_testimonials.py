@@ -111,3 +111,17 @@ def test_credit_and_outcome_words_alone_leave_the_gate_closed():
         "Our team is working late to ship every order.",
     ]:
         assert not component.may_claim(text), text
+
+
+def test_a_product_named_alone_is_not_a_sentence_a_rule_could_match():
+    """The rule for "<product> works!" asks for its own class of word, so a sentence that only names
+    a product ("# Calm Drops") is not one the scorer may flag as a possible claim."""
+    from analyzer.run.pipeline import get_pipeline
+
+    nlp = get_pipeline((), scorer="")
+    component = nlp.get_pipe("health_claims")
+    for text, expected in [
+        ("Our ginger chews now come in a recyclable jar.", False),
+        ("Honestly, the ginger chews worked!", True),
+    ]:
+        assert component.may_hold_claim(component.tags(nlp(text))) is expected, text
