@@ -24,8 +24,7 @@ CLAIMS = {
     ],
     "the product credited": [
         "I made it through the winter without a single cold thanks to my daily elderberry.",
-        "If it weren't for the magnesium spray, I'd still be up all night with leg cramps.",
-        "Were it not for the turmeric paste, my knees would have given out years ago.",
+        "I credited the magnesium spray for my first cramp-free month.",
         "I owe it all to the beet juice.",
         "My old dog responded beautifully to the turmeric paste.",
         "Both of our horses responded well to the chamomile drops.",
@@ -109,6 +108,8 @@ def test_credit_and_outcome_words_alone_leave_the_gate_closed():
         "Thanks for the quick reply, I will order again next month.",
         "I walked the dog along the canal before work today.",
         "Our team is working late to ship every order.",
+        "If it was not for the rain, we would have opened the shop on Sunday.",
+        "Pay by credit card; the boots come in three heel heights and fit all feet.",
     ]:
         assert not component.may_claim(text), text
 
