@@ -11,6 +11,10 @@ import pytest
 from analyzer import analyze
 
 CLAIMS = {
+    "praise and repair words": [
+        "Lavender oil is amazing for anxiety.",
+        "The magnesium fixed my leg cramps.",
+    ],
     "a named product worked": [
         "Honestly, the oregano oil worked!",
         "Tried everything for my son's croup, and the elderberry really works.",
@@ -82,6 +86,8 @@ NOT_CLAIMS = [
     "The vet calmed the horse before the injection.",
     "He calmed down after the storm passed.",
     "Ginger is best avoided during chemotherapy.",
+    "Our new shelves are amazing for storage.",
+    "The plumber fixed my sink before the ginger tea was ready.",
     "Magnesium had a positive effect on sleep in one small trial, the researchers said.",
 ]
 
