@@ -17,6 +17,7 @@ CLAIMS = {
     ],
     "a named product worked": [
         "Honestly, the oregano oil worked!",
+        "The ginger chews really worked.",
         "Tried everything for my son's croup, and the elderberry really works.",
         "People laughed at me, but raw ginger WORKS.",
         "I give my kids the arnica pellets; they are gentle and highly effective.",
@@ -75,6 +76,7 @@ NOT_CLAIMS = [
     "It worked, and the parcel arrived on time.",
     "We work with local farmers who grow our ginger.",
     "Is it true that curcumin works?",
+    "Scientists wanted to know how curcumin works in the body.",
     "Nobody can say whether black cohosh works.",
     "The elderberry syrup didn't work for us.",
     "Thanks to its mild taste, chamomile is popular with children.",
