@@ -35,7 +35,7 @@ CLAIMS = {
         "Both of our horses responded well to the chamomile drops.",
     ],
     "the complaint over": [
-        "By the next morning my ankle was fine.",
+        "By the next morning the swelling in my ankle was gone.",
         "Two nights of the eucalyptus rub and I can finally breathe again.",
         "Three days on the nettle capsules and my throat was much better.",
         "With the ginger chews I got well in half the time.",
@@ -82,6 +82,7 @@ NOT_CLAIMS = [
     "Thanks to its mild taste, chamomile is popular with children.",
     "Thanks for the quick reply, the turmeric arrived today.",
     "My blood test was fine, the nurse said.",
+    "My throat was fine before I took the zinc, then it got sore.",
     "It took hard work to get the garden into shape before the ginger harvest.",
     "You should cut back on caffeine if you have anxiety.",
     "Is the arnica highly effective, or is it hype?",
