@@ -11,8 +11,13 @@ import pytest
 from analyzer import analyze
 
 CLAIMS = {
+    "praise and repair words": [
+        "Lavender oil is amazing for anxiety.",
+        "The magnesium fixed my leg cramps.",
+    ],
     "a named product worked": [
         "Honestly, the oregano oil worked!",
+        "The ginger chews really worked.",
         "Tried everything for my son's croup, and the elderberry really works.",
         "People laughed at me, but raw ginger WORKS.",
         "I give my kids the arnica pellets; they are gentle and highly effective.",
@@ -24,14 +29,13 @@ CLAIMS = {
     ],
     "the product credited": [
         "I made it through the winter without a single cold thanks to my daily elderberry.",
-        "If it weren't for the magnesium spray, I'd still be up all night with leg cramps.",
-        "Were it not for the turmeric paste, my knees would have given out years ago.",
+        "I credited the magnesium spray for my first cramp-free month.",
         "I owe it all to the beet juice.",
         "My old dog responded beautifully to the turmeric paste.",
         "Both of our horses responded well to the chamomile drops.",
     ],
     "the complaint over": [
-        "By the next morning my ankle was fine.",
+        "By the next morning the swelling in my ankle was gone.",
         "Two nights of the eucalyptus rub and I can finally breathe again.",
         "Three days on the nettle capsules and my throat was much better.",
         "With the ginger chews I got well in half the time.",
@@ -72,17 +76,21 @@ NOT_CLAIMS = [
     "It worked, and the parcel arrived on time.",
     "We work with local farmers who grow our ginger.",
     "Is it true that curcumin works?",
+    "Scientists wanted to know how curcumin works in the body.",
     "Nobody can say whether black cohosh works.",
     "The elderberry syrup didn't work for us.",
     "Thanks to its mild taste, chamomile is popular with children.",
     "Thanks for the quick reply, the turmeric arrived today.",
     "My blood test was fine, the nurse said.",
+    "My throat was fine before I took the zinc, then it got sore.",
     "It took hard work to get the garden into shape before the ginger harvest.",
     "You should cut back on caffeine if you have anxiety.",
     "Is the arnica highly effective, or is it hype?",
     "The vet calmed the horse before the injection.",
     "He calmed down after the storm passed.",
     "Ginger is best avoided during chemotherapy.",
+    "Our new shelves are amazing for storage.",
+    "The plumber fixed my sink before the ginger tea was ready.",
     "Magnesium had a positive effect on sleep in one small trial, the researchers said.",
 ]
 
@@ -109,5 +117,21 @@ def test_credit_and_outcome_words_alone_leave_the_gate_closed():
         "Thanks for the quick reply, I will order again next month.",
         "I walked the dog along the canal before work today.",
         "Our team is working late to ship every order.",
+        "If it was not for the rain, we would have opened the shop on Sunday.",
+        "Pay by credit card; the boots come in three heel heights and fit all feet.",
     ]:
         assert not component.may_claim(text), text
+
+
+def test_a_product_named_alone_is_not_a_sentence_a_rule_could_match():
+    """The rule for "<product> works!" asks for its own class of word, so a sentence that only names
+    a product ("# Calm Drops") is not one the scorer may flag as a possible claim."""
+    from analyzer.run.pipeline import get_pipeline
+
+    nlp = get_pipeline((), scorer="")
+    component = nlp.get_pipe("health_claims")
+    for text, expected in [
+        ("Our ginger chews now come in a recyclable jar.", False),
+        ("Honestly, the ginger chews worked!", True),
+    ]:
+        assert component.may_hold_claim(component.tags(nlp(text))) is expected, text
