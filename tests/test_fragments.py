@@ -25,6 +25,7 @@ CLAIMS = {
         ("Our passionflower drops have a calming effect on the nervous system.", "mechanism-effect"),
         ("Rhodiola positively influences stress hormones.", "mechanism-effect"),
         ("Fenugreek has real therapeutic power for nursing mothers.", "mechanism-effect"),
+        ("Our hemp drops have a positive interaction with dopamine receptors.", "mechanism-effect"),
     ],
     "sweeping promises": [
         ("Our flower essences help with whatever is bothering you.", "cure-all"),
@@ -47,6 +48,8 @@ CLAIMS = {
         ("This decoction dispels damp-heat and eases joint pain.", "disease-treatment"),
         ("Oil of oregano is a proven destroyer of fungal infections.", "disease-treatment"),
         ("Goodbye bloating, hello flat tummy: try our ginger tea.", "disease-treatment"),
+        ("Our curcumin blend slows the progression of Parkinson's disease.", "disease-treatment"),
+        ("Taken daily, this tea can delay the onset of type 2 diabetes.", "disease-prevention"),
     ],
     "medicine words in product copy": [
         ("100% drug-free and non-habit forming.", "safety-claim"),
@@ -74,6 +77,7 @@ NOT_CLAIMS = {
         ("The study controls for age, smoking and diabetes.", "disease-treatment"),
         ("My friend found a cheap dupe of that designer handbag.", "drug-comparison"),
         ("Is this drug-free tea really non-habit forming?", "safety-claim"),
+        ("Traffic slowed the progression of the parade through town.", "disease-treatment"),
     ],
     "negated, asked or debunked": [
         ("No herb cures nearly all diseases.", "cure-all"),
