@@ -21,6 +21,7 @@ CLAIMS = {
         ("Take this drink daily for healthier, more supple joints.", "mechanism-effect"),
         ("A natural melatonin production booster", "mechanism-effect"),
         ("This tonic gives you a surge of energy within minutes.", "mechanism-effect"),
+        ("Our mushroom drops give your immune system a real boost.", "mechanism-effect"),
     ],
     "a good effect or a power of healing": [
         ("Our passionflower drops have a calming effect on the nervous system.", "mechanism-effect"),
@@ -78,6 +79,7 @@ NOT_CLAIMS = {
         ("Said goodbye to my sister at the station after her cancer check-up.", "disease-treatment"),
         ("The study controls for age, smoking and diabetes.", "disease-treatment"),
         ("My friend found a cheap dupe of that designer handbag.", "drug-comparison"),
+        ("The festival gave the town's economy a big boost.", "mechanism-effect"),
         ("Is this drug-free tea really non-habit forming?", "safety-claim"),
         ("Traffic slowed the progression of the parade through town.", "disease-treatment"),
     ],
