@@ -39,6 +39,9 @@ CLAIMS = {
         ("I tried turmeric for my arthritis and it really helped.", "disease-treatment"),
         ("Our tried and true elderberry syrup knocks out colds fast.", "disease-treatment"),
     ],
+    "a recovery idiom that starts with a negation": [
+        ("Since the turmeric paste my knees haven't felt this good in years.", "disease-treatment"),
+    ],
     "a named product that works, said with how well": [
         ("Honestly, the oregano oil worked!", "disease-treatment"),
         ("The black seed oil works great for my allergies.", "disease-treatment"),
