@@ -259,6 +259,12 @@ _ASCII_LETTERS_ONLY = bytes.maketrans(
 )
 
 
+def _minimal(alternatives: list[frozenset]) -> list[frozenset]:
+    """The alternatives no other one is a part of (if "to" is enough, "mostly to" adds nothing)."""
+    unique = sorted(set(alternatives), key=lambda a: (len(a), sorted(a)))
+    return [a for i, a in enumerate(unique) if not any(b < a for b in unique[:i])]
+
+
 class Gate:
     """The anchor test on raw text: does some anchor word occur, not inside a longer run of letters?
 
@@ -290,10 +296,13 @@ class Gate:
         # an anchor with its terms' other words: it counts when all the words of one term occur
         # (an anchor without an entry, or with a term of one word, counts alone)
         self.requires = {
-            w.encode("ascii"): [frozenset(o.encode("ascii") for o in others) for others in alternatives]
+            w.encode("ascii"): _minimal([frozenset(o.encode("ascii") for o in others) for others in alternatives])
             for w, alternatives in (requires or {}).items()
             if w in ascii_words and all(alternatives)
         }
+        # every word some anchor requires: a text's runs are looked up in it (in C) only when an anchor
+        # with requirements occurs, instead of making a set of all of them
+        self.required = frozenset().union(*[o for alternatives in self.requires.values() for o in alternatives])
         self.name_runs = frozenset(n.encode("ascii") for n in names if n.isascii() and n.isalpha())
         self.names_elsewhere = any(not (n.isascii() and n.isalpha()) for n in names)
         others = sorted(w for w in words - ascii_words if w)
@@ -348,7 +357,7 @@ class Gate:
                 alternatives = requires.get(word)
                 if alternatives is not None:
                     if present is None:
-                        present = set(runs)
+                        present = self.required.intersection(runs)
                     if not any(others <= present for others in alternatives):
                         continue
                 return Screen(True, self.names_elsewhere or not self.name_runs.isdisjoint(runs))
